@@ -1,0 +1,37 @@
+/**
+ * The one place that loads the `adaptivecards` package. Its `lib/` entry is ESM without file extensions and
+ * does not load under Node, so the UMD bundle in `dist/` is required instead (DESIGN.md, conventions).
+ */
+import type * as AdaptiveCardsModule from 'adaptivecards';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const AC: typeof AdaptiveCardsModule = require('adaptivecards/dist/adaptivecards.js');
+
+/** Content type of an Adaptive Card attachment. */
+export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+
+/**
+ * Checks an Adaptive Card with the `adaptivecards` parser and validator.
+ * Returns the problems found (empty when the card is valid): unknown element types without a fallback,
+ * missing required properties (an input without `id`, an `Action.OpenUrl` without `url`), duplicate ids,
+ * unsupported versions.
+ */
+export function findAdaptiveCardProblems(content: unknown): string[] {
+    if (!content || typeof content !== 'object' || Array.isArray(content)) {
+        return ['the card content must be a JSON object'];
+    }
+    const json = content as Record<string, unknown>;
+    const problems: string[] = [];
+    if (json.type !== 'AdaptiveCard') problems.push(`"type" must be "AdaptiveCard" (got ${JSON.stringify(json.type)})`);
+    for (const list of ['body', 'actions']) {
+        if (json[list] !== undefined && !Array.isArray(json[list])) problems.push(`"${list}" must be an array`);
+    }
+    if (problems.length > 0) return problems;
+
+    const card = new AC.AdaptiveCard();
+    const context = new AC.SerializationContext();
+    card.parse(json, context);
+    for (let i = 0; i < context.eventCount; i++) problems.push(context.getEventAt(i).message);
+    for (const event of card.validateProperties().validationEvents) problems.push(event.message);
+    return problems;
+}

@@ -1,0 +1,54 @@
+/**
+ * Runs tasks in order per key (a conversation) and concurrently across keys, with at most
+ * `maxConcurrent` tasks running at once. Memory is bounded by the conversations that have work waiting:
+ * a key is forgotten as soon as its last task ends.
+ *
+ * Written here rather than taken from a library because the per-key ordering plus a global bound is the
+ * whole of it; p-queue and friends are ESM-only and order globally, not per key.
+ */
+export class ConversationQueue {
+    private readonly tails = new Map<string, Promise<void>>();
+    private running = 0;
+    private readonly waiting: Array<() => void> = [];
+
+    constructor(private readonly maxConcurrent: number) {
+        if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) {
+            throw new RangeError('ConversationQueue: maxConcurrent must be a positive integer.');
+        }
+    }
+
+    /** Runs `task` after every earlier task of `key` has settled; resolves or rejects with its outcome. */
+    run<T>(key: string, task: () => Promise<T>): Promise<T> {
+        const previous = this.tails.get(key);
+        const result = (previous ?? Promise.resolve()).then(() => this.withSlot(task));
+        const tail = result.then(
+            () => undefined,
+            () => undefined
+        );
+        this.tails.set(key, tail);
+        void tail.then(() => {
+            if (this.tails.get(key) === tail) this.tails.delete(key);
+        });
+        return result;
+    }
+
+    /** Conversations with work queued or running. */
+    get activeKeys(): number {
+        return this.tails.size;
+    }
+
+    private async withSlot<T>(task: () => Promise<T>): Promise<T> {
+        if (this.running >= this.maxConcurrent) {
+            await new Promise<void>((resolve) => this.waiting.push(resolve));
+        } else {
+            this.running++;
+        }
+        try {
+            return await task();
+        } finally {
+            const next = this.waiting.shift();
+            if (next) next();
+            else this.running--;
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { WebhookRequestError } from './errors';
+
+/**
+ * The request shape `process()` accepts: a Node `IncomingMessage` (plain `node:http`, Express, Restify).
+ * When a body parser already ran, give the raw bytes as `rawBody` (Buffer or string), or let the parser
+ * leave `body` as a Buffer (`express.raw()`): signatures are computed over the exact bytes received.
+ */
+export interface WebhookRequest {
+    method?: string;
+    headers: IncomingHttpHeaders;
+    body?: unknown;
+    rawBody?: Buffer | string;
+    readableEnded?: boolean;
+    on?(event: string, listener: (...args: any[]) => void): unknown;
+    removeListener?(event: string, listener: (...args: any[]) => void): unknown;
+    resume?(): unknown;
+    destroy?(error?: Error): unknown;
+}
+
+/**
+ * The response shape `process()` writes to: a Node `ServerResponse` (plain `node:http`, Express, Restify),
+ * or any object with botbuilder's `status()` + `send()` + `end()` methods.
+ */
+export interface WebhookResponse {
+    headersSent?: boolean;
+    statusCode?: number;
+    setHeader?(name: string, value: string): unknown;
+    end(chunk?: any): unknown;
+    status?(code: number): unknown;
+    send?(body?: unknown): unknown;
+    header?(name: string, value: unknown): unknown;
+}
+
+/** Reads one header as a single string (first value of a repeated header). */
+export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+    const value = headers[name.toLowerCase()];
+    return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * Gets the raw body bytes of a webhook request, capped at `limit` bytes.
+ *
+ * Order: `req.rawBody`, a Buffer/string `req.body`, then the unread request stream. A request whose body a
+ * framework already parsed into an object, with no raw bytes kept, yields `undefined`: the caller decides
+ * (with signature verification on, that is a server configuration error, never a reason to skip it).
+ */
+export async function readRawBody(req: WebhookRequest, limit: number): Promise<Buffer | undefined> {
+    const declared = Number(headerValue(req.headers, 'content-length'));
+    if (Number.isFinite(declared) && declared > limit) {
+        req.resume?.();
+        throw new WebhookRequestError(413, `Request body of ${declared} bytes is over the ${limit}-byte limit.`);
+    }
+    const known = req.rawBody ?? (Buffer.isBuffer(req.body) || typeof req.body === 'string' ? req.body : undefined);
+    if (known !== undefined) {
+        const bytes = Buffer.isBuffer(known) ? known : Buffer.from(known, 'utf8');
+        if (bytes.length > limit) {
+            throw new WebhookRequestError(413, `Request body of ${bytes.length} bytes is over the ${limit}-byte limit.`);
+        }
+        return bytes;
+    }
+    if (req.body !== undefined || req.readableEnded || typeof req.on !== 'function') {
+        return undefined;
+    }
+    return readStream(req, limit);
+}
+
+function readStream(req: WebhookRequest, limit: number): Promise<Buffer> {
+    return new Promise<Buffer>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        let settled = false;
+        const finish = (err?: Error, body?: Buffer) => {
+            if (settled) return;
+            settled = true;
+            req.removeListener?.('data', onData);
+            req.removeListener?.('end', onEnd);
+            req.removeListener?.('error', onError);
+            req.removeListener?.('aborted', onAborted);
+            if (err) reject(err);
+            else resolve(body as Buffer);
+        };
+        const onData = (chunk: Buffer | string) => {
+            const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+            size += buf.length;
+            if (size > limit) {
+                // Keep draining so the 413 can still be written on this connection.
+                req.resume?.();
+                finish(new WebhookRequestError(413, `Request body is over the ${limit}-byte limit.`));
+                return;
+            }
+            chunks.push(buf);
+        };
+        const onEnd = () => finish(undefined, Buffer.concat(chunks, size));
+        const onError = (err: Error) => finish(new WebhookRequestError(400, `Request body could not be read: ${err.message}`));
+        const onAborted = () => finish(new WebhookRequestError(400, 'Request was aborted by the client.'));
+        req.on!('data', onData);
+        req.on!('end', onEnd);
+        req.on!('error', onError);
+        req.on!('aborted', onAborted);
+    });
+}
+
+/** Writes a JSON (or empty) response on a Node ServerResponse or a botbuilder-style Response. */
+export function writeResponse(res: WebhookResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+    if (res.headersSent) return;
+    const text = body === undefined ? undefined : JSON.stringify(body);
+    if (typeof res.setHeader === 'function') {
+        res.statusCode = status;
+        for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+        if (text !== undefined) res.setHeader('Content-Type', 'application/json; charset=utf-8');
+        res.end(text);
+        return;
+    }
+    res.status?.(status);
+    for (const [name, value] of Object.entries(headers)) res.header?.(name, value);
+    if (text !== undefined && typeof res.send === 'function') {
+        res.header?.('Content-Type', 'application/json; charset=utf-8');
+        res.send(text);
+    }
+    res.end();
+}

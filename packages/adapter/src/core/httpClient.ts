@@ -1,0 +1,179 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent, request as undiciRequest } from 'undici';
+import { VendorApiError } from './errors';
+import type { Logger } from './logger';
+import { backoffDelay, isRetryableStatus, parseRetryAfter, resolveRetryOptions, type ResolvedRetryOptions, type RetryOptions } from './retryPolicy';
+
+/** Options of {@link VendorHttpClient}. */
+export interface VendorHttpClientOptions {
+    /** Vendor name used in errors (`8x8`, `liveperson`). */
+    vendor: string;
+    retry?: RetryOptions;
+    /** Per-attempt timeout for headers and body, in ms. Default 10,000. */
+    timeoutMs?: number;
+    /** Keep-alive connections per vendor host. Default 64. */
+    connectionsPerHost?: number;
+    /** Strings that must never appear in an error (API keys, secrets, tokens): replaced by `***`. */
+    secrets?: () => string[];
+    logger: Logger;
+}
+
+/** One vendor call. */
+export interface VendorRequest {
+    /** What this call does, named in errors and logs (e.g. `sendMessage`). */
+    operation: string;
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+    url: string;
+    /** Headers, or a function giving them per attempt (fresh tokens). */
+    headers?: Record<string, string> | (() => Promise<Record<string, string>> | Record<string, string>);
+    /** An object is sent as JSON; a string as is (set its content-type in `headers`). */
+    body?: unknown;
+    /** Called once after a 401; the call is then repeated (token refresh). */
+    onUnauthorized?: () => Promise<void>;
+}
+
+/** A vendor answer with a 2xx status. */
+export interface VendorResponse<T = unknown> {
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    /** Parsed JSON when the answer was JSON, the text otherwise, undefined when empty. */
+    body: T | undefined;
+}
+
+/**
+ * The only place an adapter talks HTTP to its vendor: keep-alive connection pooling (undici), retries with
+ * backoff + jitter on network errors, 408, 429 (honouring `Retry-After`) and 5xx, one token refresh on 401,
+ * and errors ({@link VendorApiError}) that name the operation and status but never a secret.
+ *
+ * undici rather than axios: the outbound call dominates a webhook turn's cost, and axios's Node adapter costs
+ * several times more per request (see DESIGN.md, performance notes). The retry loop is written here because it
+ * also has to drive the 401 refresh and secret-free errors; undici's RetryHandler does neither and has no jitter.
+ */
+export class VendorHttpClient {
+    private readonly agent: Agent;
+    private readonly retry: ResolvedRetryOptions;
+    private readonly timeoutMs: number;
+
+    constructor(private readonly options: VendorHttpClientOptions) {
+        this.retry = resolveRetryOptions(options.retry);
+        this.timeoutMs = options.timeoutMs ?? 10_000;
+        this.agent = new Agent({
+            connections: options.connectionsPerHost ?? 64,
+            keepAliveTimeout: 30_000,
+            headersTimeout: this.timeoutMs,
+            bodyTimeout: this.timeoutMs,
+        });
+    }
+
+    /** Sends `req`, retrying as described above; resolves with a 2xx answer or rejects with {@link VendorApiError}. */
+    async send<T = unknown>(req: VendorRequest): Promise<VendorResponse<T>> {
+        let refreshed = false;
+        for (let attempt = 1; ; attempt++) {
+            let outcome: { status: number; headers: Record<string, string | string[] | undefined>; body: unknown } | undefined;
+            let networkError: unknown;
+            try {
+                outcome = await this.attempt(req);
+            } catch (err) {
+                networkError = err;
+            }
+            if (outcome && outcome.status >= 200 && outcome.status < 300) {
+                return outcome as VendorResponse<T>;
+            }
+            if (outcome?.status === 401 && req.onUnauthorized && !refreshed) {
+                refreshed = true;
+                this.options.logger.debug(`${this.options.vendor} ${req.operation}: 401, refreshing credentials and retrying`);
+                await req.onUnauthorized();
+                attempt--; // the refresh retry does not use up a backoff attempt
+                continue;
+            }
+            const retryable = outcome ? isRetryableStatus(outcome.status) : true;
+            let wait = backoffDelay(attempt, this.retry);
+            if (outcome) {
+                const retryAfter = parseRetryAfter(firstHeader(outcome.headers['retry-after']));
+                if (retryAfter !== undefined) {
+                    if (retryAfter > this.retry.maxRetryAfterMs) throw this.failure(req, outcome, attempt, networkError, `Retry-After of ${retryAfter} ms is longer than the ${this.retry.maxRetryAfterMs} ms allowed`);
+                    wait = retryAfter;
+                }
+            }
+            if (!retryable || attempt >= this.retry.maxAttempts) {
+                throw this.failure(req, outcome, attempt, networkError);
+            }
+            this.options.logger.debug(`${this.options.vendor} ${req.operation}: attempt ${attempt} failed (${outcome ? `HTTP ${outcome.status}` : 'network error'}), retrying in ${wait} ms`);
+            await sleep(wait);
+        }
+    }
+
+    /** Closes pooled connections. */
+    async close(): Promise<void> {
+        await this.agent.close();
+    }
+
+    private async attempt(req: VendorRequest) {
+        const headers = { ...(typeof req.headers === 'function' ? await req.headers() : req.headers) };
+        let body: string | undefined;
+        if (req.body !== undefined) {
+            if (typeof req.body === 'string') {
+                body = req.body;
+            } else {
+                body = JSON.stringify(req.body);
+                headers['content-type'] ??= 'application/json';
+            }
+        }
+        const response = await undiciRequest(req.url, { method: req.method, headers, body, dispatcher: this.agent });
+        const text = await response.body.text();
+        const contentType = firstHeader(response.headers['content-type']) ?? '';
+        let parsed: unknown = text === '' ? undefined : text;
+        if (text !== '' && contentType.includes('json')) {
+            try {
+                parsed = JSON.parse(text);
+            } catch {
+                parsed = text;
+            }
+        }
+        return { status: response.statusCode, headers: response.headers, body: parsed };
+    }
+
+    private failure(req: VendorRequest, outcome: { status: number; body: unknown } | undefined, attempts: number, networkError: unknown, note?: string): VendorApiError {
+        const { code, message } = outcome ? describeVendorError(outcome.body) : { code: undefined, message: networkErrorText(networkError) };
+        const detail = this.scrub([note, message].filter(Boolean).join('; '));
+        return new VendorApiError(this.options.vendor, req.operation, outcome?.status, code && this.scrub(code), detail, attempts);
+    }
+
+    private scrub(text: string): string {
+        let clean = text;
+        for (const secret of this.options.secrets?.() ?? []) {
+            if (secret && secret.length >= 4) clean = clean.split(secret).join('***');
+        }
+        return clean;
+    }
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+    return Array.isArray(value) ? value[0] : value;
+}
+
+function networkErrorText(err: unknown): string {
+    if (err && typeof err === 'object') {
+        const e = err as { code?: string; message?: string };
+        return [e.code, e.message].filter(Boolean).join(' ');
+    }
+    return String(err);
+}
+
+/**
+ * Reads a vendor error body leniently: RFC 7807 problem+json (`message`, `errors` as objects, strings or one
+ * object), LivePerson's `{code, message}` / `{error, error_description}`, and API-gateway `fault` bodies.
+ */
+export function describeVendorError(body: unknown): { code?: string; message: string } {
+    if (body === undefined || body === null) return { message: '' };
+    if (typeof body === 'string') return { message: body.slice(0, 200) };
+    if (typeof body !== 'object') return { message: String(body) };
+    const b = body as Record<string, any>;
+    const errors = Array.isArray(b.errors) ? b.errors : b.errors ? [b.errors] : [];
+    const first = errors[0];
+    const code: unknown =
+        (first && typeof first === 'object' ? first.code : undefined) ?? b.code ?? b.error ?? b.fault?.detail?.errorcode;
+    const message: unknown =
+        b.message ?? b.title ?? b.error_description ?? b.fault?.faultstring ?? (typeof first === 'string' ? first : first?.message) ?? '';
+    return { code: code === undefined ? undefined : String(code), message: String(message).slice(0, 200) };
+}

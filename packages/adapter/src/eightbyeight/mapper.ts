@@ -1,0 +1,445 @@
+/**
+ * Pure mapping between 8x8 Chat Gateway webhooks / requests and Bot Framework activities (DESIGN.md,
+ * "Activity mapping — 8x8"). No I/O here: the adapter reads and writes the conversation record and sends requests.
+ */
+import {
+    ActionTypes,
+    ActivityTypes,
+    EventFactory,
+    type Activity,
+    type Attachment,
+    type CardAction,
+    type ChannelAccount,
+} from 'botbuilder';
+import { ADAPTIVE_CARD_CONTENT_TYPE, findAdaptiveCardProblems } from '../core/adaptiveCards';
+import { ActivityMappingError } from '../core/errors';
+import {
+    cardActionValueSchema,
+    quickReplyValueSchema,
+    typingValueSchema,
+    type ActivityEvent,
+    type ConversationUpdateEvent,
+    type EightByEightEvent,
+    type MembersChangedEvent,
+    type MessageEvent,
+} from './events';
+import type { EightByEightHandBackOptions } from './options';
+
+/** `channelId` of every 8x8 activity. */
+export const EIGHT_BY_EIGHT_CHANNEL_ID = '8x8';
+
+/** Content type of 8x8 quick replies in a message's `cards`. */
+export const QUICK_REPLIES_CONTENT_TYPE = 'application/8x8.quick.replies';
+
+/** 8x8 card content types sent through as they are (besides Adaptive Cards). */
+const NATIVE_CARD_TYPES = new Set([QUICK_REPLIES_CONTENT_TYPE, 'Interactive', 'Location', 'Template', 'Suggestions', 'Buttons', 'Carousel']);
+
+/** Names of the `event` activities the 8x8 adapter delivers, besides botbuilder's `handoff.status`. */
+export const EightByEightEventNames = {
+    /** A message from an agent (value: `{ text, attachments, sender }`): the bot must not answer it. */
+    AgentMessage: '8x8.agentMessage',
+    /** A message from another bot or the system. */
+    SystemMessage: '8x8.systemMessage',
+    /** A user message, card submit or quick reply while a human owns the conversation (value: the activity it would have been). */
+    UserMessageDuringHandoff: '8x8.userMessage',
+    /** The conversation was queued (value: `{ queueId, queueName }`). */
+    Queued: '8x8.queued',
+    /** A user or agent joined or left (value: `{ memberType, change, id }`). */
+    MembersChanged: '8x8.membersChanged',
+    /** An agent transferred the conversation to another queue. */
+    Transfer: '8x8.transfer',
+    /** A later CONVERSATION_UPDATE (value: its `data`). */
+    ConversationUpdate: '8x8.conversationUpdate',
+} as const;
+
+/** Who the conversation belongs to, as the adapter has seen it. */
+export type ConversationOwner = 'bot' | 'queue' | 'agent';
+
+/** What the adapter remembers per 8x8 conversation (kept in the adapter's `storage`). */
+export interface EightByEightConversationRecord {
+    /** The conversationUpdate greeting was delivered. */
+    greeted?: boolean;
+    /** Who owns the conversation; absent = the bot. */
+    owner?: ConversationOwner;
+    /** A TRANSFER was seen and the next agent has not joined yet. */
+    transferring?: boolean;
+    /** The user's id used as `from.id`, fixed at first sight so UserState keys stay stable. */
+    userId?: string;
+    userName?: string;
+    locale?: string;
+}
+
+/** What {@link toActivities} needs besides the event. */
+export interface InboundMappingContext {
+    /** `x-8x8-event-id` of the delivery; used for activity ids. */
+    eventId: string;
+    botAccount: ChannelAccount;
+    /** The API base URL, used as `serviceUrl`. */
+    serviceUrl: string;
+    record: EightByEightConversationRecord;
+}
+
+/** Result of {@link toActivities}. */
+export interface InboundMapping {
+    activities: Partial<Activity>[];
+    /** The conversation record after this event. */
+    record: EightByEightConversationRecord;
+}
+
+/**
+ * Maps one 8x8 webhook event to the activities the bot receives, given the conversation record; returns the
+ * updated record too. WEB_HOOK_VERIFY and echoes map to nothing.
+ */
+export function toActivities(event: EightByEightEvent, ctx: InboundMappingContext): InboundMapping {
+    if (event.eventType === 'WEB_HOOK_VERIFY') return { activities: [], record: ctx.record };
+    const record: EightByEightConversationRecord = { ...ctx.record };
+    const out: Partial<Activity>[] = [];
+    const base = (): Partial<Activity> => ({
+        channelId: EIGHT_BY_EIGHT_CHANNEL_ID,
+        serviceUrl: ctx.serviceUrl,
+        conversation: { id: event.conversationId, isGroup: false, conversationType: 'personal', name: '' },
+        recipient: { ...ctx.botAccount, role: 'bot' },
+        from: userAccount(event.conversationId, record),
+        timestamp: event.timestamp ? new Date(event.timestamp) : new Date(),
+        locale: record.locale,
+        channelData: event,
+    });
+    const push = (activity: Partial<Activity>) => out.push({ id: out.length === 0 ? ctx.eventId : `${ctx.eventId}:${out.length}`, ...base(), ...activity });
+    const handoffStatus = (state: 'accepted' | 'completed', message: string) => {
+        const status = EventFactory.createHandoffStatus(base().conversation!, state, message);
+        push({ type: status.type, name: status.name, value: status.value });
+    };
+    const deliverUserActivity = (activity: Partial<Activity>) => {
+        if ((record.owner ?? 'bot') === 'bot') {
+            push(activity);
+        } else {
+            push({ type: ActivityTypes.Event, name: EightByEightEventNames.UserMessageDuringHandoff, value: activity });
+        }
+    };
+
+    switch (event.eventType) {
+        case 'CONVERSATION_UPDATE':
+            mapConversationUpdate(event, record, push, handoffStatus, ctx);
+            break;
+        case 'QUEUED':
+            push({ type: ActivityTypes.Event, name: EightByEightEventNames.Queued, value: event.data ?? {} });
+            break;
+        case 'MEMBERS_CHANGED':
+            mapMembersChanged(event, record, push, handoffStatus);
+            break;
+        case 'TRANSFER':
+            record.transferring = true;
+            push({ type: ActivityTypes.Event, name: EightByEightEventNames.Transfer, value: {} });
+            break;
+        case 'MESSAGE':
+            mapMessage(event, record, push, deliverUserActivity);
+            break;
+        case 'ACTIVITY':
+            mapActivity(event, push, deliverUserActivity);
+            break;
+    }
+    return { activities: out, record };
+}
+
+type Push = (activity: Partial<Activity>) => void;
+
+function userAccount(conversationId: string, record: EightByEightConversationRecord): ChannelAccount {
+    return { id: record.userId ?? `8x8-user:${conversationId}`, name: record.userName ?? '', role: 'user' };
+}
+
+function mapConversationUpdate(
+    event: ConversationUpdateEvent,
+    record: EightByEightConversationRecord,
+    push: Push,
+    handoffStatus: (state: 'accepted' | 'completed', message: string) => void,
+    ctx: InboundMappingContext
+): void {
+    const user = event.data.user;
+    if (user?.userId && !record.userId) record.userId = user.userId;
+    if (user?.name) record.userName = user.name;
+    if (user?.language) record.locale = user.language;
+    if (!record.greeted) {
+        record.greeted = true;
+        push({
+            type: ActivityTypes.ConversationUpdate,
+            membersAdded: [userAccount(event.conversationId, record), { ...ctx.botAccount, role: 'bot' }],
+        });
+    } else {
+        push({ type: ActivityTypes.Event, name: EightByEightEventNames.ConversationUpdate, value: event.data });
+    }
+    if (event.data.assignment?.type === 'agent' && record.owner !== 'agent') {
+        record.owner = 'agent';
+        record.transferring = false;
+        handoffStatus('accepted', 'An agent was assigned to the conversation.');
+    }
+}
+
+function mapMembersChanged(
+    event: MembersChangedEvent,
+    record: EightByEightConversationRecord,
+    push: Push,
+    handoffStatus: (state: 'accepted' | 'completed', message: string) => void
+): void {
+    const { memberType, change } = event.data;
+    push({ type: ActivityTypes.Event, name: EightByEightEventNames.MembersChanged, value: event.data });
+    if (memberType !== 'agent') return;
+    if (change === 'joined') {
+        record.transferring = false;
+        if (record.owner !== 'agent') {
+            record.owner = 'agent';
+            handoffStatus('accepted', 'An agent joined the conversation.');
+        }
+    } else if (change === 'left') {
+        if (record.transferring) {
+            // A transfer: another agent joins next; the conversation does not come back to the bot.
+            record.owner = 'queue';
+        } else if (record.owner !== 'bot' && record.owner !== undefined) {
+            record.owner = 'bot';
+            handoffStatus('completed', 'The agent left the conversation; it is back with the bot.');
+        }
+    }
+}
+
+function mapMessage(event: MessageEvent, record: EightByEightConversationRecord, push: Push, deliverUserActivity: Push): void {
+    const data = event.data;
+    if (data.isEcho) return;
+    const senderType = data.sender?.type ?? '';
+    const attachments: Attachment[] = [
+        ...(data.attachments ?? []).map((file) => fileAttachment(file, event.conversationId)),
+        ...(data.cards ?? []).map((card) => ({ contentType: card.contentType, content: card.content })),
+    ];
+    if (senderType === 'agent' || senderType === 'bot' || senderType === 'system') {
+        push({
+            type: ActivityTypes.Event,
+            name: senderType === 'agent' ? EightByEightEventNames.AgentMessage : EightByEightEventNames.SystemMessage,
+            from: { id: data.sender?.id ?? senderType, name: senderType },
+            value: { text: data.text, attachments, sender: data.sender },
+        });
+        return;
+    }
+    if (data.sender?.id && !record.userId) record.userId = data.sender.id;
+    deliverUserActivity({
+        type: ActivityTypes.Message,
+        text: data.text ?? '',
+        textFormat: 'plain',
+        attachments: attachments.length > 0 ? attachments : undefined,
+    });
+}
+
+function fileAttachment(file: { id: string; type?: string; preSignedUrl?: string; fileName?: string }, conversationId: string): Attachment {
+    return {
+        contentType: mediaType(file.fileName, file.type),
+        contentUrl: file.preSignedUrl ?? `/chat-gateway/v1/conversations/${encodeURIComponent(conversationId)}/attachments/${encodeURIComponent(file.id)}/content`,
+        name: file.fileName ?? file.id,
+    };
+}
+
+const EXTENSION_TYPES: Record<string, string> = {
+    png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', svg: 'image/svg+xml',
+    pdf: 'application/pdf', txt: 'text/plain', csv: 'text/csv', mp4: 'video/mp4', mov: 'video/quicktime',
+    mp3: 'audio/mpeg', ogg: 'audio/ogg', wav: 'audio/wav', doc: 'application/msword',
+    docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', zip: 'application/zip', json: 'application/json',
+};
+
+/** A MIME type for an 8x8 attachment: from the file extension, else from 8x8's `type` (image/video/audio/file). */
+export function mediaType(fileName: string | undefined, kind: string | undefined): string {
+    const extension = fileName?.includes('.') ? fileName.split('.').pop()!.toLowerCase() : '';
+    if (EXTENSION_TYPES[extension]) return EXTENSION_TYPES[extension];
+    if (kind === 'image' || kind === 'video' || kind === 'audio') return `${kind}/*`;
+    return 'application/octet-stream';
+}
+
+function mapActivity(event: ActivityEvent, push: Push, deliverUserActivity: Push): void {
+    const { name, value } = event.data;
+    if (name === 'typing') {
+        // Values were checked by parseEightByEightEvent; parse() here only narrows the type.
+        for (const user of typingValueSchema.parse(value).users) {
+            const from: ChannelAccount = { id: user.id ?? user.type ?? 'unknown', name: user.type ?? '' };
+            if (user.type === 'user') from.role = 'user';
+            push({ type: ActivityTypes.Typing, from });
+        }
+        return;
+    }
+    if (name === 'adaptiveCard/action') {
+        const action = cardActionValueSchema.parse(value);
+        const { type, data } = action;
+        if (type === 'Action.Execute') {
+            const verb = (action as { verb?: unknown }).verb ?? (data as { verb?: unknown } | undefined)?.verb;
+            deliverUserActivity({
+                type: ActivityTypes.Invoke,
+                name: 'adaptiveCard/action',
+                value: { action: { type: 'Action.Execute', verb, data: data ?? {} }, trigger: 'manual' },
+            });
+        } else {
+            deliverUserActivity({ type: ActivityTypes.Message, value: data ?? {} });
+        }
+        return;
+    }
+    if (name === 'quickReply/action') {
+        deliverUserActivity({ type: ActivityTypes.Message, text: quickReplyValueSchema.parse(value).data.payload, textFormat: 'plain' });
+        return;
+    }
+    push({ type: ActivityTypes.Event, name, value });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Outbound
+
+/** One Chat Gateway call, ready for the client. */
+export interface EightByEightRequest {
+    /** Named in errors and logs. */
+    operation: 'sendMessage' | 'sendTypingIndicator' | 'assignConversation' | 'schedulePostAgentAssignment' | 'removeUserParticipant';
+    method: 'POST' | 'PATCH';
+    /** Path under the base URL. */
+    path: string;
+    body: Record<string, unknown>;
+}
+
+/** What {@link fromActivity} needs besides the activity. */
+export interface OutboundMappingContext {
+    handoffQueueId?: string;
+    handBack?: EightByEightHandBackOptions;
+}
+
+/** The handoff context `handoff.initiate` understands (`EventFactory.createHandoffInitiation(context, handoffContext)`). */
+export interface EightByEightHandoffContext {
+    /** The 8x8 queue to assign the conversation to; default: the adapter's `handoffQueueId`. */
+    queueId?: string;
+    /** User details to update for the agent (8x8 ConversationUserData: name, email, additionalProperties…). */
+    user?: Record<string, unknown>;
+    /** Hand-back to the bot after the agent, overriding the adapter's `handBack`; `false` for none. */
+    handBack?: EightByEightHandBackOptions | false;
+}
+
+const conversationPath = (id: string) => `/chat-gateway/v1/conversations/${encodeURIComponent(id)}`;
+
+/**
+ * Maps one outbound activity to the Chat Gateway requests that carry it (in order). Throws
+ * {@link ActivityMappingError} for what 8x8 cannot show, before any request is made.
+ */
+export function fromActivity(activity: Partial<Activity>, ctx: OutboundMappingContext = {}): EightByEightRequest[] {
+    const conversationId = activity.conversation?.id;
+    if (!conversationId) throw new ActivityMappingError('8x8: the activity has no conversation.id.');
+    const path = conversationPath(conversationId);
+    switch (activity.type) {
+        case ActivityTypes.Message:
+            return [{ operation: 'sendMessage', method: 'POST', path: `${path}/messages`, body: messageBody(activity) }];
+        case ActivityTypes.Typing:
+            return [{ operation: 'sendTypingIndicator', method: 'POST', path: `${path}/typing`, body: { authorType: 'bot' } }];
+        case ActivityTypes.EndOfConversation:
+            return [
+                {
+                    operation: 'removeUserParticipant',
+                    method: 'PATCH',
+                    path: `${path}/participants/user`,
+                    body: activity.text ? { removed: true, displayMessage: activity.text } : { removed: true },
+                },
+            ];
+        case ActivityTypes.Handoff:
+            return handoffRequests(path, activity.value, ctx);
+        case ActivityTypes.Event:
+            if (activity.name === 'handoff.initiate') return handoffRequests(path, activity.value, ctx);
+            throw new ActivityMappingError(`8x8: no equivalent for an outbound event named "${activity.name}" (only handoff.initiate).`);
+        default:
+            throw new ActivityMappingError(`8x8: no equivalent for an outbound "${activity.type}" activity.`);
+    }
+}
+
+function messageBody(activity: Partial<Activity>): Record<string, unknown> {
+    const cards: Array<{ contentType: string; content: unknown }> = [];
+    (activity.attachments ?? []).forEach((attachment, index) => cards.push(cardFromAttachment(attachment, index)));
+    const quickReplies = quickRepliesCard(activity.suggestedActions?.actions);
+    if (quickReplies) cards.push(quickReplies);
+    const text = typeof activity.text === 'string' && activity.text !== '' ? activity.text : undefined;
+    if (text === undefined && cards.length === 0) {
+        throw new ActivityMappingError('8x8: the message has no text, no card and no suggested actions; nothing to send.');
+    }
+    return { authorType: 'bot', ...(text !== undefined ? { text } : {}), ...(cards.length > 0 ? { cards } : {}) };
+}
+
+function cardFromAttachment(attachment: Attachment, index: number): { contentType: string; content: unknown } {
+    if (attachment.contentType === ADAPTIVE_CARD_CONTENT_TYPE) {
+        const content = typeof attachment.content === 'string' ? safeJson(attachment.content) : attachment.content;
+        const problems = findAdaptiveCardProblems(content);
+        if (problems.length > 0) {
+            throw new ActivityMappingError(`8x8: attachment ${index} is not a valid Adaptive Card: ${problems.join('; ')}.`);
+        }
+        return { contentType: ADAPTIVE_CARD_CONTENT_TYPE, content };
+    }
+    if (NATIVE_CARD_TYPES.has(attachment.contentType)) return { contentType: attachment.contentType, content: attachment.content };
+    throw new ActivityMappingError(
+        `8x8: attachment ${index} of type "${attachment.contentType}" is not supported; send an Adaptive Card ` +
+            `(CardFactory.adaptiveCard) or a native 8x8 card type (${[...NATIVE_CARD_TYPES].join(', ')}).`
+    );
+}
+
+function safeJson(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
+    }
+}
+
+const POSTBACK_TYPES = new Set<string>([ActionTypes.ImBack, ActionTypes.PostBack, ActionTypes.MessageBack]);
+
+/** Maps `suggestedActions` to an 8x8 quick-replies card; clicking one comes back as a message whose text is the postback. */
+export function quickRepliesCard(actions: CardAction[] | undefined): { contentType: string; content: unknown } | undefined {
+    if (!actions || actions.length === 0) return undefined;
+    const options = actions.map((action, index) => {
+        if (!POSTBACK_TYPES.has(action.type)) {
+            throw new ActivityMappingError(`8x8: suggested action ${index} of type "${action.type}" is not supported; use imBack, postBack or messageBack.`);
+        }
+        const postback = action.type === ActionTypes.MessageBack ? (action.text ?? action.value) : (action.value ?? action.title);
+        const payload = typeof postback === 'string' ? postback : JSON.stringify(postback ?? '');
+        return { title: action.title ?? payload, data: { postback: payload } };
+    });
+    return { contentType: QUICK_REPLIES_CONTENT_TYPE, content: { options } };
+}
+
+function handoffRequests(path: string, value: unknown, ctx: OutboundMappingContext): EightByEightRequest[] {
+    const handoff = (value && typeof value === 'object' ? value : {}) as EightByEightHandoffContext;
+    const queueId = handoff.queueId ?? ctx.handoffQueueId;
+    if (typeof queueId !== 'string' || queueId === '') {
+        throw new ActivityMappingError('8x8: handoff.initiate needs a queue id: pass { queueId } as the handoff context or set the adapter option "handoffQueueId".');
+    }
+    const requests: EightByEightRequest[] = [];
+    const handBack = handoff.handBack === false ? undefined : (handoff.handBack ?? ctx.handBack);
+    if (handBack) {
+        requests.push({
+            operation: 'schedulePostAgentAssignment',
+            method: 'POST',
+            path: `${path}/post-agent-assignment`,
+            body: {
+                type: 'webhook',
+                id: handBack.webhookId,
+                configuration: {
+                    notifyChannelWebhookIfExists: String(handBack.notifyChannelWebhookIfExists ?? false),
+                    maxTotalMinutes: handBack.maxTotalMinutes ?? 300,
+                    userTimeoutInMinutes: handBack.userTimeoutInMinutes ?? 150,
+                },
+            },
+        });
+    }
+    const body: Record<string, unknown> = { assignment: { type: 'queue', id: queueId } };
+    if (handoff.user && typeof handoff.user === 'object') body.user = handoff.user;
+    requests.push({ operation: 'assignConversation', method: 'PATCH', path, body });
+    return requests;
+}
+
+/**
+ * What an invoke response (Action.Execute) shows the user: 8x8 cannot replace a card in place, so a card or
+ * message in the response is sent as a new bot message. Undefined when the response has nothing to show.
+ */
+export function fromInvokeResponse(activity: Partial<Activity>): Partial<Activity> | undefined {
+    const body = (activity.value as { body?: { type?: string; value?: unknown } } | undefined)?.body;
+    if (!body) return undefined;
+    if (body.type === ADAPTIVE_CARD_CONTENT_TYPE && body.value) {
+        return { ...activity, type: ActivityTypes.Message, attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: body.value }] };
+    }
+    if (body.type === 'application/vnd.microsoft.activity.message' && typeof body.value === 'string' && body.value !== '') {
+        return { ...activity, type: ActivityTypes.Message, text: body.value };
+    }
+    return undefined;
+}

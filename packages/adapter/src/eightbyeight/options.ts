@@ -1,0 +1,131 @@
+import { ConfigurationError } from '../core/errors';
+import { validatePipelineOptions, type WebhookPipelineOptions } from '../core/webhookOptions';
+
+/**
+ * Hand-back to the bot after a human agent finishes: 8x8's post-agent-assignment
+ * (https://developer.8x8.com/actions-events/reference/createpostagentassignment). When set, every handoff first
+ * schedules it, so the conversation returns to the bot's webhook when the agent leaves.
+ */
+export interface EightByEightHandBackOptions {
+    /** The id of the 8x8 webhook (Configuration Manager → Integration → Webhooks) that points at this bot. */
+    webhookId: string;
+    /** The conversation ends this many minutes after the hand-back (20–600). Default 300. */
+    maxTotalMinutes?: number;
+    /** The conversation ends when the user stays silent this many minutes after the bot's last message (10–300). Default 150. */
+    userTimeoutInMinutes?: number;
+    /** Passed to 8x8 as `notifyChannelWebhookIfExists`. Default false. */
+    notifyChannelWebhookIfExists?: boolean;
+}
+
+/**
+ * Options of {@link EightByEightAdapter}.
+ *
+ * @example
+ * ```ts
+ * const adapter = new EightByEightAdapter({
+ *     apiKey: process.env.EIGHTBYEIGHT_API_KEY!,
+ *     tenant: process.env.EIGHTBYEIGHT_TENANT,
+ *     handoffQueueId: process.env.EIGHTBYEIGHT_QUEUE_ID,
+ * });
+ * ```
+ */
+export interface EightByEightAdapterOptions extends WebhookPipelineOptions {
+    /**
+     * Chat Gateway API key, sent as `x-api-key` on every call (8x8 Admin Console → API Keys, product "Chat Gateway";
+     * the key, not the secret). https://developer.8x8.com/actions-events/docs/api-key
+     */
+    apiKey: string;
+    /** API host. Default `https://api.8x8.com`. Public signing keys are fetched from here too. */
+    baseUrl?: string;
+    /**
+     * Sent as `X-8x8-Tenant` on every call; needed when the organisation has more than one Contact Center tenant.
+     * https://developer.8x8.com/actions-events/reference/sendmessagetocctransaction-1
+     */
+    tenant?: string;
+    /** Queue a `handoff.initiate` assigns the conversation to when its handoff context names none. */
+    handoffQueueId?: string;
+    /** Schedule the hand-back to the bot after the agent on every handoff. Default: not scheduled. */
+    handBack?: EightByEightHandBackOptions;
+    /**
+     * Verify `x-8x8-signature` on every webhook (https://developer.8x8.com/actions-events/docs/validating-webhook-events).
+     * Default true. Turning it off lets anyone who knows the URL drive the bot; a warning is logged at start-up.
+     */
+    verifySignatures?: boolean;
+    /**
+     * Where public signing keys are fetched, in order, `{kid}` replaced by the key id.
+     * Default: `{baseUrl}/chat-gateway/v1/jwk/{kid}/public`, then the legacy `{baseUrl}/vcc/us/chat/v2/jwk/{kid}/public`
+     * that 8x8's own samples use.
+     */
+    jwkUrlTemplates?: string[];
+    /**
+     * Largest accepted difference between `x-8x8-transmission-time` and this server's clock, in ms, against replays.
+     * Default 300,000 (5 minutes); 0 turns the check off.
+     */
+    maxClockSkewMs?: number;
+    /** When set, webhooks whose `x-8x8-tenant-id` is not in the list are refused with 403. */
+    allowedTenantIds?: string[];
+    /** When set, webhooks whose `x-8x8-customer-id` is not in the list are refused with 403. */
+    allowedCustomerIds?: string[];
+    /** The bot's account in activities (`recipient` of inbound, `from` of outbound). Default `{ id: '8x8-bot', name: 'Bot' }`. */
+    botAccount?: { id: string; name?: string };
+}
+
+/** Options with defaults applied. */
+export type ResolvedEightByEightOptions = EightByEightAdapterOptions & {
+    baseUrl: string;
+    verifySignatures: boolean;
+    jwkUrlTemplates: string[];
+    maxClockSkewMs: number;
+    botAccount: { id: string; name?: string };
+};
+
+/** Validates the options (throwing {@link ConfigurationError} naming the option) and applies defaults. */
+export function resolveEightByEightOptions(options: EightByEightAdapterOptions): ResolvedEightByEightOptions {
+    const owner = 'EightByEightAdapter';
+    if (!options || typeof options !== 'object') throw new ConfigurationError(`${owner}: options are required ({ apiKey, ... }).`);
+    validatePipelineOptions(owner, options);
+    if (typeof options.apiKey !== 'string' || options.apiKey.trim() === '') {
+        throw new ConfigurationError(`${owner}: option "apiKey" is required (the Chat Gateway API key).`);
+    }
+    const baseUrl = (options.baseUrl ?? 'https://api.8x8.com').replace(/\/+$/, '');
+    if (!/^https?:\/\/[^/\s]+/i.test(baseUrl)) {
+        throw new ConfigurationError(`${owner}: option "baseUrl" must be an http(s) URL (got ${JSON.stringify(options.baseUrl)}).`);
+    }
+    for (const name of ['tenant', 'handoffQueueId'] as const) {
+        const value = options[name];
+        if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
+            throw new ConfigurationError(`${owner}: option "${name}" must be a non-empty string when given.`);
+        }
+    }
+    const handBack = options.handBack;
+    if (handBack !== undefined) {
+        if (!handBack || typeof handBack.webhookId !== 'string' || handBack.webhookId === '') {
+            throw new ConfigurationError(`${owner}: option "handBack.webhookId" is required when "handBack" is given.`);
+        }
+        const inRange = (name: 'maxTotalMinutes' | 'userTimeoutInMinutes', min: number, max: number) => {
+            const value = handBack[name];
+            if (value !== undefined && (!Number.isInteger(value) || value < min || value > max)) {
+                throw new ConfigurationError(`${owner}: option "handBack.${name}" must be an integer from ${min} to ${max}.`);
+            }
+        };
+        inRange('maxTotalMinutes', 20, 600);
+        inRange('userTimeoutInMinutes', 10, 300);
+    }
+    const templates = options.jwkUrlTemplates ?? [`${baseUrl}/chat-gateway/v1/jwk/{kid}/public`, `${baseUrl}/vcc/us/chat/v2/jwk/{kid}/public`];
+    if (!Array.isArray(templates) || templates.length === 0 || templates.some((t) => typeof t !== 'string' || !t.includes('{kid}'))) {
+        throw new ConfigurationError(`${owner}: option "jwkUrlTemplates" must be a non-empty list of URLs containing "{kid}".`);
+    }
+    const skew = options.maxClockSkewMs ?? 300_000;
+    if (!Number.isInteger(skew) || skew < 0) throw new ConfigurationError(`${owner}: option "maxClockSkewMs" must be a non-negative integer.`);
+    for (const name of ['allowedTenantIds', 'allowedCustomerIds'] as const) {
+        const list = options[name];
+        if (list !== undefined && (!Array.isArray(list) || list.some((v) => typeof v !== 'string'))) {
+            throw new ConfigurationError(`${owner}: option "${name}" must be a list of strings.`);
+        }
+    }
+    const botAccount = options.botAccount ?? { id: '8x8-bot', name: 'Bot' };
+    if (!botAccount || typeof botAccount.id !== 'string' || botAccount.id === '') {
+        throw new ConfigurationError(`${owner}: option "botAccount.id" must be a non-empty string.`);
+    }
+    return { ...options, baseUrl, verifySignatures: options.verifySignatures ?? true, jwkUrlTemplates: templates, maxClockSkewMs: skew, botAccount };
+}
