@@ -1,1 +1,15 @@
-export {};
+/** Local stand-ins for the vendors' servers: used by tests, the benchmark and people without an account. */
+export { EightByEightSandbox } from './eightbyeight/eightByEightSandbox';
+export type {
+    EightByEightSandboxOptions,
+    SandboxConversation,
+    SandboxMessage,
+    DeliverOptions,
+    DeliveryResult,
+    SignatureMode,
+} from './eightbyeight/eightByEightSandbox';
+export { SigningKey } from './eightbyeight/webhookSigner';
+export { RequestRecorder } from './recorder';
+export type { RecordedRequest, FaultSpec } from './recorder';
+export { StandInServer } from './httpServer';
+export type { StandInRequest, StandInResponse, StandInHandler } from './httpServer';

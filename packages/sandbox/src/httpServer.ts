@@ -1,0 +1,85 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A request as a stand-in route sees it. */
+export interface StandInRequest {
+    method: string;
+    path: string;
+    query: URLSearchParams;
+    headers: IncomingMessage['headers'];
+    rawBody: Buffer;
+    /** JSON-parsed body; undefined when empty or not JSON. */
+    json: unknown;
+}
+
+/** What a route answers. */
+export interface StandInResponse {
+    status: number;
+    body?: unknown;
+    headers?: Record<string, string>;
+}
+
+export type StandInHandler = (request: StandInRequest) => Promise<StandInResponse> | StandInResponse;
+
+/** A loopback HTTP server for a stand-in; JSON in, JSON out. */
+export class StandInServer {
+    private server?: Server;
+    private baseUrl = '';
+
+    constructor(private readonly handler: StandInHandler) {}
+
+    /** Starts listening on 127.0.0.1 (port 0 = any free port); resolves with the base URL. */
+    async start(port = 0): Promise<string> {
+        const server = createServer((req, res) => void this.handle(req, res));
+        server.keepAliveTimeout = 60_000;
+        await new Promise<void>((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(port, '127.0.0.1', () => resolve());
+        });
+        this.server = server;
+        this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        return this.baseUrl;
+    }
+
+    get url(): string {
+        if (!this.baseUrl) throw new Error('The stand-in is not started.');
+        return this.baseUrl;
+    }
+
+    async stop(): Promise<void> {
+        const server = this.server;
+        this.server = undefined;
+        if (!server) return;
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+
+    private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+        try {
+            const chunks: Buffer[] = [];
+            for await (const chunk of req) chunks.push(chunk as Buffer);
+            const rawBody = Buffer.concat(chunks);
+            let json: unknown;
+            if (rawBody.length > 0) {
+                try {
+                    json = JSON.parse(rawBody.toString('utf8'));
+                } catch {
+                    json = undefined;
+                }
+            }
+            const url = new URL(req.url ?? '/', 'http://stand-in');
+            const answer = await this.handler({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, rawBody, json });
+            const headers = { ...answer.headers };
+            let text: string | undefined;
+            if (answer.body !== undefined) {
+                text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+                headers['content-type'] ??= 'application/json';
+            }
+            res.writeHead(answer.status, headers);
+            res.end(text);
+        } catch (err) {
+            res.writeHead(500, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ message: `stand-in error: ${(err as Error).message}` }));
+        }
+    }
+}

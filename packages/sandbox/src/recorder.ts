@@ -1,0 +1,102 @@
+import { EventEmitter } from 'node:events';
+
+/** One HTTP request a stand-in received. */
+export interface RecordedRequest {
+    /** Position in the recording, from 0. */
+    index: number;
+    method: string;
+    path: string;
+    headers: Record<string, string | string[] | undefined>;
+    /** Parsed JSON body, or the text when it was not JSON, undefined when empty. */
+    body: unknown;
+    /** The status the stand-in answered. */
+    status: number;
+    at: number;
+}
+
+/** A fault to inject into the stand-in's answers. */
+export interface FaultSpec {
+    /** Only requests with this method. */
+    method?: string;
+    /** Only requests whose path matches. */
+    path?: string | RegExp;
+    /** Answer with this status (default 503). */
+    status?: number;
+    /** Add `Retry-After: <seconds>`. */
+    retryAfterSeconds?: number;
+    /** Wait this long before answering. */
+    delayMs?: number;
+    /** How many matching requests it applies to (default 1). */
+    times?: number;
+}
+
+/** Records requests and lets tests wait for them; holds injected faults. */
+export class RequestRecorder {
+    readonly requests: RecordedRequest[] = [];
+    private readonly emitter = new EventEmitter();
+    private faults: Array<FaultSpec & { remaining: number }> = [];
+
+    constructor() {
+        this.emitter.setMaxListeners(0);
+    }
+
+    record(request: Omit<RecordedRequest, 'index' | 'at'>): RecordedRequest {
+        const recorded = { ...request, index: this.requests.length, at: Date.now() };
+        this.requests.push(recorded);
+        this.emitter.emit('request', recorded);
+        return recorded;
+    }
+
+    /** The index the next request will have: pass it as `after` to wait only for later requests. */
+    mark(): number {
+        return this.requests.length;
+    }
+
+    /** Requests (from index `after` on) matching `predicate`. */
+    find(predicate: (request: RecordedRequest) => boolean, after = 0): RecordedRequest[] {
+        return this.requests.slice(after).filter(predicate);
+    }
+
+    /** Resolves with the first request (from index `after` on) matching `predicate`; rejects after `timeoutMs`. */
+    waitFor(predicate: (request: RecordedRequest) => boolean, options: { after?: number; timeoutMs?: number } = {}): Promise<RecordedRequest> {
+        const found = this.find(predicate, options.after ?? 0)[0];
+        if (found) return Promise.resolve(found);
+        const timeoutMs = options.timeoutMs ?? 5000;
+        return new Promise((resolve, reject) => {
+            const onRequest = (request: RecordedRequest) => {
+                if (request.index >= (options.after ?? 0) && predicate(request)) {
+                    clearTimeout(timer);
+                    this.emitter.removeListener('request', onRequest);
+                    resolve(request);
+                }
+            };
+            const timer = setTimeout(() => {
+                this.emitter.removeListener('request', onRequest);
+                reject(new Error(`No matching request within ${timeoutMs} ms.`));
+            }, timeoutMs);
+            this.emitter.on('request', onRequest);
+        });
+    }
+
+    /** Injects a fault; it applies to the next `times` matching requests. */
+    injectFault(fault: FaultSpec): void {
+        this.faults.push({ ...fault, remaining: fault.times ?? 1 });
+    }
+
+    clearFaults(): void {
+        this.faults = [];
+    }
+
+    /** The fault to apply to this request, if any (consuming one use of it). */
+    takeFault(method: string, path: string): FaultSpec | undefined {
+        const fault = this.faults.find(
+            (f) =>
+                f.remaining > 0 &&
+                (!f.method || f.method.toUpperCase() === method) &&
+                (!f.path || (typeof f.path === 'string' ? path === f.path || path.startsWith(f.path) : f.path.test(path)))
+        );
+        if (fault) fault.remaining--;
+        this.faults = this.faults.filter((f) => f.remaining > 0);
+        return fault;
+    }
+}
