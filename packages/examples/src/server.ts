@@ -37,7 +37,8 @@ export async function startExample(config: ExampleConfig, logger: Logger = conso
             throw error;
         };
         const adapter = eightByEight;
-        app.post('/api/8x8/webhook', (req, res) => adapter.process(req, res, (context) => bot.run(context)));
+        // app.all, not app.post: the adapter itself answers other methods with 405.
+        app.all('/api/8x8/webhook', (req, res) => adapter.process(req, res, (context) => bot.run(context)));
     } else {
         app.post('/api/8x8/webhook', (_req, res) => {
             res.status(404).json({ error: 'The 8x8 route is not enabled: set EIGHTBYEIGHT_API_KEY.' });
