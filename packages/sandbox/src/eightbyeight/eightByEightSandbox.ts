@@ -114,7 +114,7 @@ export class EightByEightSandbox {
     webhookUrl?: string;
 
     private readonly server: StandInServer;
-    private readonly otherKey: SigningKey;
+    private otherKeyCache?: SigningKey;
     private readonly pending = new Set<Promise<unknown>>();
     private readonly options: EightByEightSandboxOptions;
 
@@ -125,8 +125,13 @@ export class EightByEightSandbox {
         this.customerId = options.customerId ?? 'sandbox-customer';
         this.webhookUrl = options.webhookUrl;
         this.signingKey = new SigningKey(options.keyId ?? 'sandbox-key-1');
-        this.otherKey = new SigningKey(this.signingKey.kid);
         this.server = new StandInServer((request) => this.route(request));
+    }
+
+    /** A second key with the same kid, made on first use (RSA key generation is slow): forged signatures. */
+    private otherKey(): SigningKey {
+        this.otherKeyCache ??= new SigningKey(this.signingKey.kid);
+        return this.otherKeyCache;
     }
 
     /** Starts the stand-in on 127.0.0.1; resolves with its base URL (the adapter's `baseUrl`). */
@@ -172,7 +177,7 @@ export class EightByEightSandbox {
             };
             const mode = options.signature ?? 'valid';
             if (mode === 'valid') headers['x-8x8-signature'] = this.signingKey.signDelivery(signedBody, fields);
-            if (mode === 'forged') headers['x-8x8-signature'] = this.otherKey.signDelivery(signedBody, fields);
+            if (mode === 'forged') headers['x-8x8-signature'] = this.otherKey().signDelivery(signedBody, fields);
             if (mode === 'unknownKey') headers['x-8x8-signature'] = new SigningKey('no-such-key', undefined).signDelivery(signedBody, fields);
             Object.assign(headers, options.headers);
             const sentBody = options.tamper ? options.tamper(signedBody) : signedBody;

@@ -1,0 +1,122 @@
+import { expect } from 'chai';
+import { SigningKey } from 'botbuilder-contact-center-sandbox';
+import { WebhookRequestError } from '../../src/core/errors';
+import { EightByEightSignatureVerifier, signedPayload, type EightByEightDeliveryHeaders } from '../../src/eightbyeight/signature';
+
+describe('8x8 webhook signature (detached JWS, RS256, b64:false)', () => {
+    const key = new SigningKey('key1');
+    const body = Buffer.from('{"eventType":"MESSAGE","conversationId":"c-1","data":{"text":"héllo"}}', 'utf8');
+    const now = 1_700_000_000_000;
+    const fields = { customerId: 'cust', eventId: 'evt-1', retry: 0, tenantId: 'ten', transmissionTime: now };
+    const headers = (overrides: Partial<EightByEightDeliveryHeaders> = {}): EightByEightDeliveryHeaders => ({
+        signature: key.signDelivery(body, fields),
+        eventId: 'evt-1',
+        tenantId: 'ten',
+        customerId: 'cust',
+        retry: '0',
+        transmissionTime: String(now),
+        ...overrides,
+    });
+    let fetches: string[];
+    const verifier = (maxClockSkewMs = 300_000) =>
+        new EightByEightSignatureVerifier({
+            jwkUrls: (kid) => [`https://keys/new/${kid}`, `https://keys/legacy/${kid}`],
+            fetchJwk: async (url) => {
+                fetches.push(url);
+                return url === 'https://keys/legacy/key1' ? key.publicJwk : undefined;
+            },
+            maxClockSkewMs,
+            now: () => now + 1000,
+        });
+
+    beforeEach(() => {
+        fetches = [];
+    });
+
+    async function rejection(promise: Promise<unknown>): Promise<WebhookRequestError> {
+        try {
+            await promise;
+        } catch (err) {
+            expect(err).to.be.instanceOf(WebhookRequestError);
+            return err as WebhookRequestError;
+        }
+        throw new Error('expected a rejection');
+    }
+
+    it('signs exactly the documented compact JSON, keys in order, checksum = unsigned CRC32 of the raw bytes', () => {
+        // The example in 8x8's "Validating webhook events" page, with a body whose CRC32 we control.
+        const payload = signedPayload(Buffer.from('The quick brown fox jumps over the lazy dog'), {
+            customerId: 'vccC8ProdChecksUS', eventId: 'g4nqGuj8TpCa6tiZ3DeeNw', retry: '0', tenantId: 'vccC8ProdChecksUS', transmissionTime: '1629804577296',
+        });
+        // CRC32("The quick brown fox…") = 0x414FA339 = 1095738169.
+        expect(payload).to.equal('{"checksum":1095738169,"cid":"vccC8ProdChecksUS","eid":"g4nqGuj8TpCa6tiZ3DeeNw","retry":0,"tid":"vccC8ProdChecksUS","tt":1629804577296}');
+        // A body whose CRC32 has the top bit set stays positive (unsigned, like Java's CRC32.getValue() and PHP's %u):
+        // CRC32("123456789") is the standard check value 0xCBF43926 = 3421780262.
+        const high = signedPayload(Buffer.from('123456789'), { customerId: 'c', eventId: 'e', retry: '1', tenantId: 't', transmissionTime: '2' });
+        expect(high).to.equal('{"checksum":3421780262,"cid":"c","eid":"e","retry":1,"tid":"t","tt":2}');
+    });
+
+    it('accepts a genuine signature, fetching the key by kid (falling back to the legacy URL) once', async () => {
+        const v = verifier();
+        await v.verify(body, headers());
+        await v.verify(body, headers());
+        expect(fetches).to.deep.equal(['https://keys/new/key1', 'https://keys/legacy/key1']);
+    });
+
+    it('refuses a changed body, a changed signed header, a forged key and a bad format with 401', async () => {
+        const v = verifier();
+        const changedBody = Buffer.from(body.toString().replace('héllo', 'hello'));
+        expect((await rejection(v.verify(changedBody, headers()))).status).to.equal(401);
+        for (const override of [{ eventId: 'evt-2' }, { retry: '1' }, { tenantId: 'other' }, { customerId: 'other' }, { transmissionTime: String(now + 1) }]) {
+            const err = await rejection(v.verify(body, headers(override)));
+            expect(err.message, JSON.stringify(override)).to.equal('x-8x8-signature does not match the request.');
+        }
+        const forged = new SigningKey('key1').signDelivery(body, fields);
+        expect((await rejection(v.verify(body, headers({ signature: forged })))).message).to.equal('x-8x8-signature does not match the request.');
+        const [h, , s] = key.signDelivery(body, fields).split('.');
+        expect((await rejection(v.verify(body, headers({ signature: `${h}.${Buffer.from('{}').toString('base64url')}.${s}` })))).message).to.match(/not a detached compact JWS/);
+        const hs256 = Buffer.from(JSON.stringify({ alg: 'HS256', b64: false, crit: ['b64'], kid: 'key1' })).toString('base64url');
+        expect((await rejection(v.verify(body, headers({ signature: `${hs256}..${s}` })))).message).to.match(/must be RS256/);
+        const noB64 = Buffer.from(JSON.stringify({ alg: 'RS256', kid: 'key1' })).toString('base64url');
+        expect((await rejection(v.verify(body, headers({ signature: `${noB64}..${s}` })))).message).to.match(/b64: false/);
+        expect((await rejection(v.verify(body, headers({ signature: 'garbage' })))).message).to.match(/not a detached compact JWS/);
+    });
+
+    it('refuses missing headers, naming them', async () => {
+        const v = verifier();
+        expect((await rejection(v.verify(body, headers({ signature: undefined })))).message).to.equal('Missing x-8x8-signature header.');
+        expect((await rejection(v.verify(body, headers({ eventId: undefined })))).message).to.equal('Missing x-8x8-event-id header (part of the signed data).');
+        expect((await rejection(v.verify(body, headers({ retry: 'one' })))).message).to.equal('Header x-8x8-retry must be an integer (part of the signed data).');
+    });
+
+    it('refuses an unknown kid with 401, and remembers it instead of fetching again', async () => {
+        const v = verifier();
+        const other = new SigningKey('nope');
+        const signature = other.signDelivery(body, fields);
+        expect((await rejection(v.verify(body, headers({ signature })))).message).to.equal('x-8x8-signature names an unknown key id "nope".');
+        await rejection(v.verify(body, headers({ signature })));
+        expect(fetches).to.deep.equal(['https://keys/new/nope', 'https://keys/legacy/nope']);
+    });
+
+    it('answers 503 (so 8x8 retries) when the key cannot be fetched, and tries again next time', async () => {
+        let failing = true;
+        const v = new EightByEightSignatureVerifier({
+            jwkUrls: (kid) => [`https://keys/${kid}`],
+            fetchJwk: async () => {
+                if (failing) throw new Error('ECONNREFUSED');
+                return key.publicJwk;
+            },
+            maxClockSkewMs: 0,
+        });
+        expect((await rejection(v.verify(body, headers()))).status).to.equal(503);
+        failing = false;
+        await v.verify(body, headers());
+    });
+
+    it('refuses a stale transmission time (replay) unless the check is off', async () => {
+        const staleFields = { ...fields, transmissionTime: now - 10 * 60 * 1000 };
+        const stale = headers({ signature: key.signDelivery(body, staleFields), transmissionTime: String(staleFields.transmissionTime) });
+        expect((await rejection(verifier().verify(body, stale))).message).to.match(/is 601 s away from this server's clock \(limit 300 s\)/);
+        await verifier(0).verify(body, stale);
+    });
+});
