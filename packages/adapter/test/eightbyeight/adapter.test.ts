@@ -343,6 +343,15 @@ describe('EightByEightAdapter with frameworks and response shapes', function () 
         expect(JSON.parse(written.sent as string)).to.deep.equal({ error: 'Missing x-8x8-signature header.' });
     });
 
+    it('waits for delay activities and drops trace activities, one ResourceResponse each', async () => {
+        const context = new TurnContext(adapter, { type: 'message', conversation: { id: 'c', isGroup: false, conversationType: '', name: '' } } as Activity);
+        const started = Date.now();
+        const responses = await adapter.sendActivities(context, [{ type: 'delay', value: 120 }, { type: ActivityTypes.Trace, name: 'debug' }]);
+        expect(Date.now() - started).to.be.at.least(110);
+        expect(responses).to.deep.equal([{ id: '' }, { id: '' }]);
+        expect(sandbox.recorder.requests).to.have.length(0);
+    });
+
     it('rejects updateActivity and deleteActivity: 8x8 cannot edit or delete messages', async () => {
         const context = new TurnContext(adapter, { type: 'message', conversation: { id: 'c', isGroup: false, conversationType: '', name: '' } } as Activity);
         let updateError: unknown;
