@@ -124,26 +124,31 @@ export class EightByEightAdapter extends ContactCenterAdapter {
     }
 
     private async prepare(event: Exclude<EightByEightEvent, { eventType: 'WEB_HOOK_VERIFY' }>, eventId: string): Promise<Partial<Activity>[]> {
-        const key = recordKey(event.conversationId);
-        const stored = (await this.storage.read([key]))[key] as (EightByEightConversationRecord & { eTag?: string }) | undefined;
-        const { eTag: _eTag, ...record } = stored ?? {};
+        const record = await this.readRecord(event.conversationId);
         const mapped = toActivities(event, {
             eventId,
             botAccount: { id: this.options.botAccount.id, name: this.options.botAccount.name ?? 'Bot' },
             serviceUrl: this.options.baseUrl,
             record,
         });
-        if (JSON.stringify(mapped.record) !== JSON.stringify(record)) {
-            await this.storage.write({ [key]: { ...mapped.record, eTag: '*' } });
-        }
+        if (JSON.stringify(mapped.record) !== JSON.stringify(record)) await this.writeRecord(event.conversationId, mapped.record);
         return mapped.activities;
     }
 
     private async updateRecord(conversationId: string, change: (record: EightByEightConversationRecord) => EightByEightConversationRecord): Promise<void> {
+        await this.writeRecord(conversationId, change(await this.readRecord(conversationId)));
+    }
+
+    private async readRecord(conversationId: string): Promise<EightByEightConversationRecord> {
         const key = recordKey(conversationId);
         const stored = (await this.storage.read([key]))[key] as (EightByEightConversationRecord & { eTag?: string }) | undefined;
         const { eTag: _eTag, ...record } = stored ?? {};
-        await this.storage.write({ [key]: { ...change(record), eTag: '*' } });
+        return record;
+    }
+
+    private async writeRecord(conversationId: string, record: EightByEightConversationRecord): Promise<void> {
+        // Conversations run one turn at a time here, so last-writer-wins ('*') is safe within an instance.
+        await this.storage.write({ [recordKey(conversationId)]: { ...record, eTag: '*' } });
     }
 }
 
