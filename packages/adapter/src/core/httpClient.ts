@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, request as undiciRequest } from 'undici';
+import { Agent, FormData, request as undiciRequest } from 'undici';
 import { VendorApiError } from './errors';
 import type { Logger } from './logger';
 import { backoffDelay, isRetryableStatus, parseRetryAfter, resolveRetryOptions, type ResolvedRetryOptions, type RetryOptions } from './retryPolicy';
@@ -26,7 +26,7 @@ export interface VendorRequest {
     url: string;
     /** Headers, or a function giving them per attempt (fresh tokens). */
     headers?: Record<string, string> | (() => Promise<Record<string, string>> | Record<string, string>);
-    /** An object is sent as JSON; a string as is (set its content-type in `headers`). */
+    /** An object is sent as JSON; a string as is (set its content-type in `headers`); FormData as multipart. */
     body?: unknown;
     /** Called once after a 401; the call is then repeated (token refresh). */
     onUnauthorized?: () => Promise<void>;
@@ -110,9 +110,10 @@ export class VendorHttpClient {
 
     private async attempt(req: VendorRequest) {
         const headers = { ...(typeof req.headers === 'function' ? await req.headers() : req.headers) };
-        let body: string | undefined;
+        let body: string | FormData | undefined;
         if (req.body !== undefined) {
-            if (typeof req.body === 'string') {
+            if (typeof req.body === 'string' || req.body instanceof FormData) {
+                // undici sets the multipart boundary for FormData itself.
                 body = req.body;
             } else {
                 body = JSON.stringify(req.body);

@@ -106,7 +106,7 @@ export class EightByEightAdapter extends ContactCenterAdapter {
 
     protected override async sendToVendor(context: TurnContext, activity: Partial<Activity>): Promise<ResourceResponse> {
         const requests = fromActivity(activity, { handoffQueueId: this.options.handoffQueueId, handBack: this.options.handBack });
-        for (const request of requests) await this.client.execute(request);
+        await this.client.executeAll(requests, this.options.maxAttachmentBytes ?? 20 * 1024 * 1024);
         const isHandoff = activity.type === ActivityTypes.Handoff || (activity.type === ActivityTypes.Event && activity.name === 'handoff.initiate');
         if (isHandoff) await this.updateRecord(activity.conversation!.id, (record) => ({ ...record, owner: 'queue', transferring: false }));
         return { id: activity.type === ActivityTypes.Message ? newActivityId() : '' };

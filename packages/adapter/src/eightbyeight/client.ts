@@ -1,3 +1,6 @@
+import { VendorApiError } from '../core/errors';
+import { FormData } from 'undici';
+import { readContentUrl } from '../core/fileContent';
 import type { VendorHttpClient, VendorResponse } from '../core/httpClient';
 import type { EightByEightRequest } from './mapper';
 
@@ -27,6 +30,45 @@ export class EightByEightClient {
             headers: this.headers,
             body: request.body,
         });
+    }
+
+    /**
+     * Runs the requests of one outbound activity in order. Uploads (`uploadAttachment`) come first; the ids 8x8
+     * gives them are added to the following `sendMessage` as `attachments: [{ id }]`.
+     */
+    async executeAll(requests: EightByEightRequest[], maxFileBytes: number): Promise<void> {
+        let uploaded: Array<{ id: string }> = [];
+        for (const request of requests) {
+            if (request.file) {
+                uploaded.push({ id: await this.uploadAttachment(request, maxFileBytes) });
+            } else if (request.operation === 'sendMessage' && uploaded.length > 0) {
+                await this.execute({ ...request, body: { ...request.body, attachments: uploaded } });
+                uploaded = [];
+            } else {
+                await this.execute(request);
+            }
+        }
+    }
+
+    /** Fetches the file and uploads it (`multipart/form-data`: `attachment`, `authorType`); resolves with 8x8's id. */
+    private async uploadAttachment(request: EightByEightRequest, maxFileBytes: number): Promise<string> {
+        const file = request.file!;
+        const content = await readContentUrl(file.contentUrl, maxFileBytes);
+        const form = new FormData();
+        form.append('attachment', new Blob([content.bytes], { type: file.contentType || content.contentType }), file.name);
+        form.append('authorType', String(request.body.authorType ?? 'bot'));
+        const response = await this.http.send<{ id?: unknown }>({
+            operation: 'uploadAttachment',
+            method: 'POST',
+            url: `${this.baseUrl}${request.path}`,
+            headers: this.headers,
+            body: form,
+        });
+        const id = response.body && typeof response.body === 'object' ? response.body.id : undefined;
+        if (typeof id !== 'string' && typeof id !== 'number') {
+            throw new VendorApiError('8x8', 'uploadAttachment', response.status, undefined, 'the answer has no attachment id', 1);
+        }
+        return String(id);
     }
 
     /**

@@ -289,11 +289,13 @@ function mapActivity(event: ActivityEvent, push: Push, deliverUserActivity: Push
 /** One Chat Gateway call, ready for the client. */
 export interface EightByEightRequest {
     /** Named in errors and logs. */
-    operation: 'sendMessage' | 'sendTypingIndicator' | 'assignConversation' | 'schedulePostAgentAssignment' | 'removeUserParticipant';
+    operation: 'sendMessage' | 'uploadAttachment' | 'sendTypingIndicator' | 'assignConversation' | 'schedulePostAgentAssignment' | 'removeUserParticipant';
     method: 'POST' | 'PATCH';
     /** Path under the base URL. */
     path: string;
     body: Record<string, unknown>;
+    /** For `uploadAttachment`: the file to fetch and upload as `multipart/form-data` part `attachment`. */
+    file?: { contentUrl: string; name: string; contentType: string };
 }
 
 /** What {@link fromActivity} needs besides the activity. */
@@ -324,7 +326,7 @@ export function fromActivity(activity: Partial<Activity>, ctx: OutboundMappingCo
     const path = conversationPath(conversationId);
     switch (activity.type) {
         case ActivityTypes.Message:
-            return [{ operation: 'sendMessage', method: 'POST', path: `${path}/messages`, body: messageBody(activity) }];
+            return messageRequests(path, activity);
         case ActivityTypes.Typing:
             return [{ operation: 'sendTypingIndicator', method: 'POST', path: `${path}/typing`, body: { authorType: 'bot' } }];
         case ActivityTypes.EndOfConversation:
@@ -346,16 +348,39 @@ export function fromActivity(activity: Partial<Activity>, ctx: OutboundMappingCo
     }
 }
 
-function messageBody(activity: Partial<Activity>): Record<string, unknown> {
+/**
+ * A message is one `sendMessage`, preceded by one `uploadAttachment` per file (an attachment with a `contentUrl`):
+ * 8x8 takes files only as uploads, referenced by id. The client fills the message's `attachments` with the ids.
+ */
+function messageRequests(path: string, activity: Partial<Activity>): EightByEightRequest[] {
     const cards: Array<{ contentType: string; content: unknown }> = [];
-    (activity.attachments ?? []).forEach((attachment, index) => cards.push(cardFromAttachment(attachment, index)));
+    const uploads: EightByEightRequest[] = [];
+    (activity.attachments ?? []).forEach((attachment, index) => {
+        if (isFile(attachment)) {
+            uploads.push({
+                operation: 'uploadAttachment',
+                method: 'POST',
+                path: `${path}/attachments`,
+                body: { authorType: 'bot' },
+                file: { contentUrl: attachment.contentUrl!, name: attachment.name ?? `attachment-${index}`, contentType: attachment.contentType },
+            });
+        } else {
+            cards.push(cardFromAttachment(attachment, index));
+        }
+    });
     const quickReplies = quickRepliesCard(activity.suggestedActions?.actions);
     if (quickReplies) cards.push(quickReplies);
     const text = typeof activity.text === 'string' && activity.text !== '' ? activity.text : undefined;
-    if (text === undefined && cards.length === 0) {
-        throw new ActivityMappingError('8x8: the message has no text, no card and no suggested actions; nothing to send.');
+    if (text === undefined && cards.length === 0 && uploads.length === 0) {
+        throw new ActivityMappingError('8x8: the message has no text, no card, no file and no suggested actions; nothing to send.');
     }
-    return { authorType: 'bot', ...(text !== undefined ? { text } : {}), ...(cards.length > 0 ? { cards } : {}) };
+    const body = { authorType: 'bot', ...(text !== undefined ? { text } : {}), ...(cards.length > 0 ? { cards } : {}) };
+    return [...uploads, { operation: 'sendMessage', method: 'POST', path: `${path}/messages`, body }];
+}
+
+/** A file to send: not a card, with a `contentUrl` (http(s) or data: URL) and no inline `content`. */
+function isFile(attachment: Attachment): boolean {
+    return typeof attachment.contentUrl === 'string' && attachment.content === undefined && attachment.contentType !== ADAPTIVE_CARD_CONTENT_TYPE && !NATIVE_CARD_TYPES.has(attachment.contentType);
 }
 
 function cardFromAttachment(attachment: Attachment, index: number): { contentType: string; content: unknown } {
@@ -370,7 +395,7 @@ function cardFromAttachment(attachment: Attachment, index: number): { contentTyp
     if (NATIVE_CARD_TYPES.has(attachment.contentType)) return { contentType: attachment.contentType, content: attachment.content };
     throw new ActivityMappingError(
         `8x8: attachment ${index} of type "${attachment.contentType}" is not supported; send an Adaptive Card ` +
-            `(CardFactory.adaptiveCard) or a native 8x8 card type (${[...NATIVE_CARD_TYPES].join(', ')}).`
+            `(CardFactory.adaptiveCard), a file (contentUrl) or a native 8x8 card type (${[...NATIVE_CARD_TYPES].join(', ')}).`
     );
 }
 

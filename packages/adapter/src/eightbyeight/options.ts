@@ -66,6 +66,8 @@ export interface EightByEightAdapterOptions extends WebhookPipelineOptions {
     allowedTenantIds?: string[];
     /** When set, webhooks whose `x-8x8-customer-id` is not in the list are refused with 403. */
     allowedCustomerIds?: string[];
+    /** Largest file an outbound attachment (`contentUrl`) may be, in bytes. Default 20 MiB. */
+    maxAttachmentBytes?: number;
     /** The bot's account in activities (`recipient` of inbound, `from` of outbound). Default `{ id: '8x8-bot', name: 'Bot' }`. */
     botAccount?: { id: string; name?: string };
 }
@@ -122,6 +124,9 @@ export function resolveEightByEightOptions(options: EightByEightAdapterOptions):
         if (list !== undefined && (!Array.isArray(list) || list.some((v) => typeof v !== 'string'))) {
             throw new ConfigurationError(`${owner}: option "${name}" must be a list of strings.`);
         }
+    }
+    if (options.maxAttachmentBytes !== undefined && (!Number.isInteger(options.maxAttachmentBytes) || options.maxAttachmentBytes <= 0)) {
+        throw new ConfigurationError(`${owner}: option "maxAttachmentBytes" must be a positive integer.`);
     }
     const botAccount = options.botAccount ?? { id: '8x8-bot', name: 'Bot' };
     if (!botAccount || typeof botAccount.id !== 'string' || botAccount.id === '') {

@@ -221,6 +221,47 @@ describe('EightByEightAdapter over loopback HTTP', function () {
         expect((errors[1] as VendorApiError).message).to.equal('8x8 sendMessage failed with HTTP 503 (service_unavailable): Service unavailable after 2 attempts');
     });
 
+    it('uploads file attachments (data: and http URLs) as multipart and sends them by id, never giving the API key to the file host', async () => {
+        await setup();
+        const fileHostRequests: Array<Record<string, unknown>> = [];
+        const fileHost = await listen((req, res) => {
+            fileHostRequests.push(req.headers);
+            if (req.url === '/missing.pdf') { res.statusCode = 404; res.end(); return; }
+            res.setHeader('content-type', 'application/pdf');
+            res.end(Buffer.from('%PDF-1.4 fake'));
+        });
+        const errors: Error[] = [];
+        logic = async (context) => {
+            if (context.activity.type !== ActivityTypes.Message) return;
+            if (context.activity.text === 'files') {
+                await context.sendActivity({
+                    text: 'Here you go',
+                    attachments: [
+                        { contentType: 'image/png', contentUrl: `data:image/png;base64,${Buffer.from('PNGDATA').toString('base64')}`, name: 'dot.png' },
+                        { contentType: 'application/pdf', contentUrl: `${fileHost.url}/receipt.pdf`, name: 'receipt.pdf' },
+                    ],
+                });
+            } else {
+                await context.sendActivity({ attachments: [{ contentType: 'application/pdf', contentUrl: `${fileHost.url}/missing.pdf`, name: 'x.pdf' }] }).catch((e) => errors.push(e));
+            }
+        };
+        const id = await sandbox.startConversation();
+        await sandbox.customerSays(id, 'files');
+        const uploads = sandbox.conversation(id).attachments;
+        expect(uploads.map((u) => [u.filename, u.contentType, u.bytes.toString()])).to.deep.equal([
+            ['dot.png', 'image/png', 'PNGDATA'],
+            ['receipt.pdf', 'application/pdf', '%PDF-1.4 fake'],
+        ]);
+        const [message] = sandbox.botMessages(id);
+        expect(message.text).to.equal('Here you go');
+        expect(message.attachments).to.deep.equal(uploads.map((u) => ({ id: u.id })));
+        expect(fileHostRequests[0]['x-api-key']).to.equal(undefined);
+        await sandbox.customerSays(id, 'broken file');
+        await fileHost.close();
+        expect(errors[0]).to.be.instanceOf(ActivityMappingError);
+        expect(errors[0].message).to.match(/could not be fetched: HTTP 404/);
+    });
+
     it('sends proactive messages with continueConversation and continueConversationAsync', async () => {
         await setup();
         let reference: Partial<ConversationReference> | undefined;

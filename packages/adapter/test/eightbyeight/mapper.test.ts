@@ -289,6 +289,17 @@ describe('8x8 mapper: activity → Chat Gateway requests', () => {
         expect(() => fromActivity({ type: 'message', conversation })).to.throw(ActivityMappingError, /nothing to send/);
     });
 
+    it('a file attachment (contentUrl) → an upload before the message, whose attachments the client fills with the id', () => {
+        const requests = fromActivity({ ...MessageFactory.contentUrl('https://files.example/r.pdf', 'application/pdf', 'receipt.pdf', 'Your receipt'), conversation });
+        expect(requests).to.deep.equal([
+            {
+                operation: 'uploadAttachment', method: 'POST', path: `${path}/attachments`, body: { authorType: 'bot' },
+                file: { contentUrl: 'https://files.example/r.pdf', name: 'receipt.pdf', contentType: 'application/pdf' },
+            },
+            { operation: 'sendMessage', method: 'POST', path: `${path}/messages`, body: { authorType: 'bot', text: 'Your receipt' } },
+        ]);
+    });
+
     it('native 8x8 card types pass through', () => {
         const [request] = fromActivity({ type: 'message', conversation, attachments: [{ contentType: 'Location', content: { lat: 1, lng: 2 } }] });
         expect(request.body).to.deep.equal({ authorType: 'bot', cards: [{ contentType: 'Location', content: { lat: 1, lng: 2 } }] });

@@ -53,6 +53,8 @@ export interface SandboxConversation {
     agentId?: string;
     postAgentAssignment?: Record<string, unknown>;
     messages: SandboxMessage[];
+    /** Files uploaded to the conversation. */
+    attachments: Array<{ id: string; filename: string; contentType: string; sizeInBytes: number; createdAt: string; bytes: Buffer }>;
 }
 
 /** How to sign a delivery: `valid` (default), `none`, `forged` (other key, same kid), `unknownKey` (other key and kid). */
@@ -328,13 +330,13 @@ export class EightByEightSandbox {
             answer = problem(fault.status, fault.status === 429 ? 'Too many requests' : 'Service unavailable', fault.status === 429 ? 'rate_limited' : 'service_unavailable');
             if (fault.retryAfterSeconds !== undefined) answer.headers = { ...answer.headers, 'retry-after': String(fault.retryAfterSeconds) };
         } else {
-            answer = this.handle(request);
+            answer = await this.handle(request);
         }
         this.recorder.record({ method: request.method, path: request.path, headers: request.headers, body: request.json ?? (request.rawBody.length ? request.rawBody.toString() : undefined), status: answer.status });
         return answer;
     }
 
-    private handle(request: StandInRequest): StandInResponse {
+    private async handle(request: StandInRequest): Promise<StandInResponse> {
         const { method, path } = request;
         const jwk = path.match(/^\/chat-gateway\/v1\/jwk\/([^/]+)\/public$/);
         if (jwk && method === 'GET') {
@@ -344,7 +346,8 @@ export class EightByEightSandbox {
         if (request.headers['x-api-key'] !== this.apiKey) {
             return problem(401, 'Access Denied', 'access_denied');
         }
-        if (!request.json && request.rawBody.length > 0) return problem(400, 'Invalid JSON object', 'invalid_json_object');
+        const multipart = String(request.headers['content-type'] ?? '').startsWith('multipart/form-data');
+        if (!multipart && !request.json && request.rawBody.length > 0) return problem(400, 'Invalid JSON object', 'invalid_json_object');
         const body = (request.json ?? {}) as Record<string, any>;
 
         if (path === `${GATEWAY}/conversations` && method === 'POST') return this.createConversationRoute(body);
@@ -373,6 +376,8 @@ export class EightByEightSandbox {
                 if (typeof body.removed !== 'boolean') return invalid('removed', 'must be a boolean');
                 conversation.userRemoved = body.removed;
                 return { status: 204 };
+            case 'POST /attachments':
+                return multipart ? this.uploadAttachment(conversation, request) : problem(415, 'Expected multipart/form-data', 'unsupported_media_type');
             case 'POST /post-agent-assignment':
                 return this.postAgentAssignment(conversation, body);
             default:
@@ -408,6 +413,8 @@ export class EightByEightSandbox {
         const cards = body.cards ?? [];
         if (!Array.isArray(cards) || cards.some((c: any) => !c || !CARD_TYPES.has(c.contentType))) return invalid('cards', 'each card needs a supported contentType');
         if (!body.text && cards.length === 0 && !(body.attachments?.length > 0)) return invalid('text', 'a message needs text, cards or attachments');
+        const unknownAttachment = (body.attachments ?? []).find((a: { id?: unknown }) => !conversation.attachments.some((u) => u.id === a?.id));
+        if (unknownAttachment) return problem(404, `Attachment ${JSON.stringify(unknownAttachment.id)} not found`, 'resource_not_found');
         if (conversation.userRemoved) return problem(400, 'The user has left the conversation', 'invalid_parameter');
         const message = this.addMessage(conversation, { authorType: body.authorType, authorId: body.authorType === 'bot' ? 'bot' : conversation.user.userId, text: body.text, cards: body.cards, attachments: body.attachments });
         if (body.authorType === 'bot' && this.options.echoBotMessages !== false) {
@@ -419,6 +426,25 @@ export class EightByEightSandbox {
             });
         }
         return { status: 202 };
+    }
+
+    /** `POST …/attachments` (multipart: `attachment` file + `authorType`) → 200 AttachmentResult. */
+    private async uploadAttachment(conversation: SandboxConversation, request: StandInRequest): Promise<StandInResponse> {
+        let form: FormData;
+        try {
+            form = await new Request('http://stand-in/', { method: 'POST', headers: { 'content-type': String(request.headers['content-type']) }, body: request.rawBody }).formData();
+        } catch {
+            return problem(400, 'Invalid multipart body', 'invalid_parameter');
+        }
+        const file = form.get('attachment');
+        const authorType = form.get('authorType');
+        if (!file || typeof file === 'string') return invalid('attachment', 'a file part named "attachment" is required');
+        if (authorType !== 'bot' && authorType !== 'user') return invalid('authorType', 'must be one of bot, user');
+        const bytes = Buffer.from(await file.arrayBuffer());
+        const id = `att-${randomUUID().slice(0, 8)}`;
+        const attachment = { id, filename: (file as File).name, contentType: file.type, sizeInBytes: bytes.length, createdAt: new Date().toISOString(), bytes };
+        conversation.attachments.push(attachment);
+        return { status: 200, body: { id, filename: attachment.filename, sizeInBytes: attachment.sizeInBytes, createdAt: attachment.createdAt } };
     }
 
     private postAgentAssignment(conversation: SandboxConversation, body: Record<string, any>): StandInResponse {
@@ -434,7 +460,7 @@ export class EightByEightSandbox {
     }
 
     private createConversation(id: string, channelId: string, user: Record<string, unknown> & { userId: string }): SandboxConversation {
-        const conversation: SandboxConversation = { id, channelId, state: 'created', user, userRemoved: false, messages: [] };
+        const conversation: SandboxConversation = { id, channelId, state: 'created', user, userRemoved: false, messages: [], attachments: [] };
         this.conversations.set(id, conversation);
         return conversation;
     }
