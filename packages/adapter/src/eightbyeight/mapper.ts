@@ -132,7 +132,7 @@ export function toActivities(event: EightByEightEvent, ctx: InboundMappingContex
             push({ type: ActivityTypes.Event, name: EightByEightEventNames.Transfer, value: {} });
             break;
         case 'MESSAGE':
-            mapMessage(event, record, push, deliverUserActivity);
+            mapMessage(event, record, push, deliverUserActivity, ctx.serviceUrl);
             break;
         case 'ACTIVITY':
             mapActivity(event, push, deliverUserActivity);
@@ -200,12 +200,12 @@ function mapMembersChanged(
     }
 }
 
-function mapMessage(event: MessageEvent, record: EightByEightConversationRecord, push: Push, deliverUserActivity: Push): void {
+function mapMessage(event: MessageEvent, record: EightByEightConversationRecord, push: Push, deliverUserActivity: Push, serviceUrl: string): void {
     const data = event.data;
     if (data.isEcho) return;
     const senderType = data.sender?.type ?? '';
     const attachments: Attachment[] = [
-        ...(data.attachments ?? []).map((file) => fileAttachment(file, event.conversationId)),
+        ...(data.attachments ?? []).map((file) => fileAttachment(file, event.conversationId, serviceUrl)),
         ...(data.cards ?? []).map((card) => ({ contentType: card.contentType, content: card.content })),
     ];
     if (senderType === 'agent' || senderType === 'bot' || senderType === 'system') {
@@ -226,10 +226,11 @@ function mapMessage(event: MessageEvent, record: EightByEightConversationRecord,
     });
 }
 
-function fileAttachment(file: { id: string; type?: string; preSignedUrl?: string; fileName?: string }, conversationId: string): Attachment {
+/** A received file; without a pre-signed URL it points at the download endpoint, which needs the API key. */
+function fileAttachment(file: { id: string; type?: string; preSignedUrl?: string; fileName?: string }, conversationId: string, serviceUrl: string): Attachment {
     return {
         contentType: mediaType(file.fileName, file.type),
-        contentUrl: file.preSignedUrl ?? `/chat-gateway/v1/conversations/${encodeURIComponent(conversationId)}/attachments/${encodeURIComponent(file.id)}/content`,
+        contentUrl: file.preSignedUrl ?? `${serviceUrl}/chat-gateway/v1/conversations/${encodeURIComponent(conversationId)}/attachments/${encodeURIComponent(file.id)}/content`,
         name: file.fileName ?? file.id,
     };
 }

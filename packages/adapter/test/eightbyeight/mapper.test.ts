@@ -98,7 +98,7 @@ describe('8x8 mapper: webhook → activities (seed and vendor-notes payloads)', 
         expect(message.from).to.deep.equal({ id: 'user-77', name: '', role: 'user' });
         expect(message.attachments).to.deep.equal([
             { contentType: 'application/pdf', contentUrl: 'https://files.example.com/att-002?sig=def', name: 'receipt.pdf' },
-            { contentType: 'image/*', contentUrl: '/chat-gateway/v1/conversations/ID-0/attachments/att-003/content', name: 'att-003' },
+            { contentType: 'image/*', contentUrl: 'https://api.8x8.com/chat-gateway/v1/conversations/ID-0/attachments/att-003/content', name: 'att-003' },
         ]);
         expect(record.userId).to.equal('user-77');
     });
