@@ -15,7 +15,6 @@ export interface WebhookRequest {
     on?(event: string, listener: (...args: any[]) => void): unknown;
     removeListener?(event: string, listener: (...args: any[]) => void): unknown;
     resume?(): unknown;
-    destroy?(error?: Error): unknown;
 }
 
 /**
