@@ -17,6 +17,26 @@ export type { EightByEightEvent } from './eightbyeight/events';
 export { EightByEightClient } from './eightbyeight/client';
 export { EightByEightSignatureVerifier, signedPayload as eightByEightSignedPayload } from './eightbyeight/signature';
 
+export { LivePersonAdapter } from './liveperson/adapter';
+export type { OpenConversationOptions } from './liveperson/adapter';
+export type { LivePersonAdapterOptions, LivePersonCardRendering } from './liveperson/options';
+export type { ConversationRequestOptions } from './liveperson/client';
+export {
+    LIVEPERSON_CHANNEL_ID,
+    STRUCTURED_CONTENT_TYPE,
+    HOSTED_FILE_CONTENT_TYPE,
+    LivePersonEventNames,
+    messagingChangeToActivities as livePersonMessagingChangeToActivities,
+    conversationChangeToActivities as livePersonConversationChangeToActivities,
+    fromActivity as livePersonFromActivity,
+} from './liveperson/mapper';
+export type { LivePersonConversationRecord, LivePersonSendRequest } from './liveperson/mapper';
+export { parseLivePersonNotification } from './liveperson/events';
+export type { LivePersonChange, LivePersonMessagingChange, LivePersonConversationChange } from './liveperson/events';
+export { LivePersonClient } from './liveperson/client';
+export { livePersonSignature, verifyLivePersonSignature } from './liveperson/signature';
+export { adaptiveCardToStructuredContent, adaptiveCardText } from './liveperson/structuredContent';
+
 export { ContactCenterAdapter } from './core/contactCenterAdapter';
 export type { BotLogic, InboundWork } from './core/contactCenterAdapter';
 export type { WebhookPipelineOptions } from './core/webhookOptions';

@@ -13,3 +13,12 @@ export { RequestRecorder } from './recorder';
 export type { RecordedRequest, FaultSpec } from './recorder';
 export { StandInServer } from './httpServer';
 export type { StandInRequest, StandInResponse, StandInHandler } from './httpServer';
+export { LivePersonSandbox } from './liveperson/livePersonSandbox';
+export type {
+    LivePersonSandboxOptions,
+    LivePersonSandboxConversation,
+    LivePersonSandboxEvent,
+    LivePersonDeliverOptions,
+    LivePersonDeliveryResult,
+    LivePersonSignatureMode,
+} from './liveperson/livePersonSandbox';

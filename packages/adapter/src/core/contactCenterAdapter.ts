@@ -31,6 +31,8 @@ export interface InboundWork {
     deduplicationKey?: string;
     /** Maps the event to the activities to run as turns, in order. */
     prepare(): Promise<Partial<Activity>[]>;
+    /** Runs after the turns succeeded, still in the conversation's order (e.g. delivery receipts to the vendor). */
+    finish?(): Promise<void>;
 }
 
 /**
@@ -176,7 +178,7 @@ export abstract class ContactCenterAdapter extends BotAdapter {
             reference,
             true
         );
-        await this.runMiddleware(new TurnContext(this, activity), logic);
+        await this.runTurn(activity, logic);
     }
 
     /**
@@ -201,7 +203,15 @@ export abstract class ContactCenterAdapter extends BotAdapter {
         await this.continueConversation(reference, logic);
     }
 
-    /** Runs a single activity as a turn through the middleware and the bot. */
+    /**
+     * Runs `task` in a conversation's order (after its queued turns, before later ones) without taking a turn slot:
+     * for record updates made outside a webhook, e.g. when the adapter opens a conversation.
+     */
+    protected inConversationOrder<T>(conversationId: string, task: () => Promise<T>): Promise<T> {
+        return this.queue.run(conversationId, task, false);
+    }
+
+    /** Runs a single activity (inbound or proactive) as a turn through the middleware and the bot. */
     protected async runTurn(activity: Partial<Activity>, logic: BotLogic): Promise<void> {
         await this.runMiddleware(new TurnContext(this, activity), logic);
     }
@@ -220,6 +230,7 @@ export abstract class ContactCenterAdapter extends BotAdapter {
                 this.queue
                     .run(work.conversationId, async () => {
                         for (const activity of await work.prepare()) await this.runTurn(activity, logic);
+                        await work.finish?.();
                     })
                     .catch(async (err) => {
                         if (key) await this.deduplication.release(key);

@@ -17,10 +17,14 @@ export class ConversationQueue {
         }
     }
 
-    /** Runs `task` after every earlier task of `key` has settled; resolves or rejects with its outcome. */
-    run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    /**
+     * Runs `task` after every earlier task of `key` has settled; resolves or rejects with its outcome.
+     * With `bounded: false` the task keeps the key's order but takes no concurrency slot: for short bookkeeping that
+     * may be started from inside a running turn, which would otherwise wait for a slot it holds.
+     */
+    run<T>(key: string, task: () => Promise<T>, bounded = true): Promise<T> {
         const previous = this.tails.get(key);
-        const result = (previous ?? Promise.resolve()).then(() => this.withSlot(task));
+        const result = (previous ?? Promise.resolve()).then(() => (bounded ? this.withSlot(task) : task()));
         const tail = result.then(
             () => undefined,
             () => undefined

@@ -119,3 +119,27 @@ export function writeResponse(res: WebhookResponse, status: number, body?: unkno
     }
     res.end();
 }
+
+/** Parses a webhook body as JSON; a body that is not JSON is a 400 that says why. */
+export function parseJsonBody(raw: Buffer): unknown {
+    try {
+        return JSON.parse(raw.toString('utf8'));
+    } catch (err) {
+        throw new WebhookRequestError(400, `The webhook body is not valid JSON: ${(err as Error).message}`);
+    }
+}
+
+/**
+ * The raw bytes a signature is checked over. When a body parser consumed them there is nothing to verify, and
+ * skipping verification is never an option: that is a server misconfiguration (500) that says how to fix it.
+ */
+export function requireRawBody(rawBody: Buffer | undefined): Buffer {
+    if (rawBody === undefined) {
+        throw new WebhookRequestError(
+            500,
+            'The webhook body was parsed before the adapter could read its raw bytes, so its signature cannot be verified. ' +
+                'Mount the route without a JSON body parser, or keep the raw bytes in req.rawBody.'
+        );
+    }
+    return rawBody;
+}

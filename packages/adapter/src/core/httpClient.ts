@@ -28,8 +28,8 @@ export interface VendorRequest {
     headers?: Record<string, string> | (() => Promise<Record<string, string>> | Record<string, string>);
     /** An object is sent as JSON; a string as is (set its content-type in `headers`); FormData as multipart. */
     body?: unknown;
-    /** Called once after a 401; the call is then repeated (token refresh). */
-    onUnauthorized?: () => Promise<void>;
+    /** Called once after a 401 with the vendor's error body; the call is then repeated (token refresh). */
+    onUnauthorized?: (errorBody: unknown) => Promise<void>;
 }
 
 /** A vendor answer with a 2xx status. */
@@ -82,7 +82,7 @@ export class VendorHttpClient {
             if (outcome?.status === 401 && req.onUnauthorized && !refreshed) {
                 refreshed = true;
                 this.options.logger.debug(`${this.options.vendor} ${req.operation}: 401, refreshing credentials and retrying`);
-                await req.onUnauthorized();
+                await req.onUnauthorized(outcome.body);
                 attempt--; // the refresh retry does not use up a backoff attempt
                 continue;
             }
@@ -163,13 +163,22 @@ function networkErrorText(err: unknown): string {
 
 /**
  * Reads a vendor error body leniently: RFC 7807 problem+json (`message`, `errors` as objects, strings or one
- * object), LivePerson's `{code, message}` / `{error, error_description}`, and API-gateway `fault` bodies.
+ * object), LivePerson's UMS responses (`{kind:'resp', code, body:{errorCode, title, details}}`), `{error, error_description}`, and API-gateway `fault` bodies.
  */
 export function describeVendorError(body: unknown): { code?: string; message: string } {
     if (body === undefined || body === null) return { message: '' };
     if (typeof body === 'string') return { message: body.slice(0, 200) };
     if (typeof body !== 'object') return { message: String(body) };
     const b = body as Record<string, any>;
+    // LivePerson UMS / SEND API: {"kind":"resp","code":401,"body":{"title":…,"details":…,"errorCode":40102}} or {"code":400,"body":"…"}.
+    if (b.kind === 'resp' || (b.reqId !== undefined && b.code !== undefined)) {
+        const inner = b.body;
+        if (inner && typeof inner === 'object') {
+            const text = [inner.title, inner.details ?? inner.msg].filter(Boolean).join(': ');
+            return { code: String(inner.errorCode ?? b.code), message: String(text).slice(0, 200) };
+        }
+        return { code: String(b.code), message: typeof inner === 'string' ? inner.slice(0, 200) : '' };
+    }
     const errors = Array.isArray(b.errors) ? b.errors : b.errors ? [b.errors] : [];
     const first = errors[0];
     const code: unknown =

@@ -2,7 +2,7 @@ import { ActivityTypes, type Activity, type ResourceResponse, type TurnContext }
 import { newActivityId } from '../core/activityHelpers';
 import { ContactCenterAdapter, type InboundWork } from '../core/contactCenterAdapter';
 import { WebhookRequestError } from '../core/errors';
-import type { WebhookRequest } from '../core/http';
+import { parseJsonBody, requireRawBody, type WebhookRequest } from '../core/http';
 import { VendorHttpClient } from '../core/httpClient';
 import { EightByEightClient } from './client';
 import { parseEightByEightEvent, type EightByEightEvent } from './events';
@@ -70,24 +70,18 @@ export class EightByEightAdapter extends ContactCenterAdapter {
 
     protected override async parseWebhook(rawBody: Buffer | undefined, parsedBody: unknown, headers: WebhookRequest['headers']): Promise<InboundWork[]> {
         const delivery = readDeliveryHeaders(headers);
-        if (rawBody === undefined && this.options.verifySignatures) {
-            throw new WebhookRequestError(
-                500,
-                'The webhook body was parsed before the adapter could read its raw bytes, so its signature cannot be verified. ' +
-                    'Mount the route without a JSON body parser, or keep the raw bytes in req.rawBody.'
-            );
-        }
         if (this.options.verifySignatures) {
-            if (!delivery.signature && isHandshake(rawBody!)) {
+            const raw = requireRawBody(rawBody);
+            if (!delivery.signature && isHandshake(raw)) {
                 // 8x8 does not document whether the WEB_HOOK_VERIFY handshake is signed. An unsigned one is answered
                 // 200: it runs no turn and reveals nothing. Every other event must be signed.
                 return [];
             }
-            await this.verifier.verify(rawBody!, delivery);
+            await this.verifier.verify(raw, delivery);
             this.checkAllowed('x-8x8-tenant-id', delivery.tenantId, this.options.allowedTenantIds);
             this.checkAllowed('x-8x8-customer-id', delivery.customerId, this.options.allowedCustomerIds);
         }
-        const parsed = parseEightByEightEvent(rawBody === undefined ? parsedBody : parseJson(rawBody));
+        const parsed = parseEightByEightEvent(rawBody === undefined ? parsedBody : parseJsonBody(rawBody));
         if (parsed.kind === 'invalid') throw new WebhookRequestError(400, `Invalid 8x8 webhook: ${parsed.problem}.`);
         if (parsed.kind === 'unknown') {
             this.logger.info(`8x8: ignored a webhook with unknown eventType "${parsed.eventType}".`);
@@ -162,13 +156,5 @@ function isHandshake(raw: Buffer): boolean {
         return JSON.parse(raw.toString('utf8'))?.eventType === 'WEB_HOOK_VERIFY';
     } catch {
         return false;
-    }
-}
-
-function parseJson(raw: Buffer): unknown {
-    try {
-        return JSON.parse(raw.toString('utf8'));
-    } catch (err) {
-        throw new WebhookRequestError(400, `The webhook body is not valid JSON: ${(err as Error).message}`);
     }
 }

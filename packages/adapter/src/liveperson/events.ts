@@ -1,0 +1,165 @@
+/**
+ * Schemas of LivePerson webhook notifications (https://developers.liveperson.com/connector-api-webhooks-events.html,
+ * connector-api-webhooks-webhooks-examples.html). Lenient where LivePerson adds fields (`passthrough`), strict where
+ * the adapter relies on a field, so a malformed notification gets a 400 that names the field.
+ */
+import { z } from 'zod';
+
+const quickReplySchema = z
+    .object({
+        type: z.string().optional(),
+        title: z.string(),
+        tooltip: z.string().optional(),
+        click: z
+            .object({
+                actions: z.array(z.object({ type: z.string(), text: z.string().optional(), uri: z.string().optional() }).passthrough()).optional(),
+                metadata: z.array(z.record(z.unknown())).optional(),
+            })
+            .passthrough()
+            .optional(),
+    })
+    .passthrough();
+
+/** `event.quickReplies` of a ContentEvent or RichContentEvent. */
+export const quickRepliesSchema = z.object({ type: z.string().optional(), itemsPerRow: z.number().optional(), replies: z.array(quickReplySchema) }).passthrough();
+export type LivePersonQuickReplies = z.infer<typeof quickRepliesSchema>;
+
+const contentEventSchema = z
+    .object({ type: z.literal('ContentEvent'), message: z.union([z.string(), z.record(z.unknown())]), contentType: z.string().optional(), quickReplies: quickRepliesSchema.optional() })
+    .passthrough();
+const richContentEventSchema = z
+    .object({ type: z.literal('RichContentEvent'), content: z.record(z.unknown()), quickReplies: quickRepliesSchema.optional() })
+    .passthrough();
+const acceptStatusEventSchema = z
+    .object({ type: z.literal('AcceptStatusEvent'), status: z.string(), sequenceList: z.array(z.number().int()).optional() })
+    .passthrough();
+const chatStateEventSchema = z.object({ type: z.literal('ChatStateEvent'), chatState: z.string() }).passthrough();
+
+const knownEventSchema = z.discriminatedUnion('type', [contentEventSchema, richContentEventSchema, acceptStatusEventSchema, chatStateEventSchema]);
+export type LivePersonMessagingEvent = z.infer<typeof knownEventSchema>;
+
+const messagingChangeSchema = z
+    .object({
+        sequence: z.number().int().nonnegative().optional(),
+        originatorId: z.string().optional(),
+        originatorMetadata: z.object({ id: z.string().optional(), role: z.string().optional() }).passthrough().optional(),
+        serverTimestamp: z.number().optional(),
+        event: z.object({ type: z.string() }).passthrough(),
+        conversationId: z.string().min(1).optional(),
+        dialogId: z.string().min(1).optional(),
+        messageAudience: z.string().optional(),
+        metadata: z.array(z.unknown()).optional(),
+    })
+    .passthrough()
+    .refine((c) => c.conversationId !== undefined || c.dialogId !== undefined, { message: 'needs conversationId or dialogId', path: ['dialogId'] });
+
+/** One change of an `ms.MessagingEventNotification`, its event validated. */
+export interface LivePersonMessagingChange {
+    /** Per-conversation event number; absent on chat states. */
+    sequence?: number;
+    originatorId?: string;
+    originatorMetadata?: { id?: string; role?: string };
+    serverTimestamp?: number;
+    event: LivePersonMessagingEvent;
+    conversationId?: string;
+    dialogId?: string;
+    /** `ALL`, or `AGENTS_AND_MANAGERS` for messages the consumer must not see. */
+    messageAudience?: string;
+    metadata?: unknown[];
+    [field: string]: unknown;
+}
+
+const participantSchema = z.object({ id: z.string(), role: z.string() }).passthrough();
+const dialogSchema = z
+    .object({ dialogId: z.string(), dialogType: z.string().optional(), state: z.string().optional(), closedBy: z.string().optional(), closedCause: z.string().optional() })
+    .passthrough();
+
+const conversationChangeSchema = z
+    .object({
+        type: z.string(),
+        result: z
+            .object({
+                convId: z.string().min(1),
+                conversationDetails: z
+                    .object({
+                        participants: z.array(participantSchema).optional(),
+                        dialogs: z.array(dialogSchema).optional(),
+                        state: z.string().optional(),
+                        stage: z.string().optional(),
+                        closeReason: z.string().optional(),
+                        skillId: z.string().optional(),
+                        brandId: z.string().optional(),
+                        metaDataLastUpdateTs: z.number().optional(),
+                    })
+                    .passthrough()
+                    .optional(),
+            })
+            .passthrough(),
+    })
+    .passthrough();
+
+/** One change of a `cqm.ExConversationChangeNotification`: the complete state of one conversation. */
+export type LivePersonConversationChange = z.infer<typeof conversationChangeSchema>;
+
+const notificationSchema = z.object({
+    kind: z.string().optional(),
+    type: z.string({ required_error: 'is required' }),
+    body: z.object({ changes: z.array(z.unknown(), { required_error: 'is required', invalid_type_error: 'must be an array' }) }, { required_error: 'is required' }),
+});
+
+/** A change the adapter can map, or one it skips (an event type it does not know), in delivery order. */
+export type LivePersonChange =
+    | { kind: 'messaging'; change: LivePersonMessagingChange }
+    | { kind: 'conversation'; change: LivePersonConversationChange }
+    | { kind: 'unknown'; description: string };
+
+/** Result of {@link parseLivePersonNotification}. */
+export type ParsedLivePersonNotification =
+    | { kind: 'notification'; type: string; changes: LivePersonChange[] }
+    | { kind: 'unknown'; type: string }
+    | { kind: 'invalid'; problem: string };
+
+export const MESSAGING_NOTIFICATION = 'ms.MessagingEventNotification';
+export const CONVERSATION_NOTIFICATION = 'cqm.ExConversationChangeNotification';
+
+/**
+ * Validates a webhook body. Unknown notification types and unknown event types are not errors (LivePerson adds
+ * them over time): they come back as `unknown` so the adapter can answer 200 and log them.
+ */
+export function parseLivePersonNotification(body: unknown): ParsedLivePersonNotification {
+    const envelope = notificationSchema.safeParse(body);
+    if (!envelope.success) return { kind: 'invalid', problem: describeIssues(envelope.error) };
+    const { type, body: inner } = envelope.data;
+    if (type !== MESSAGING_NOTIFICATION && type !== CONVERSATION_NOTIFICATION) return { kind: 'unknown', type };
+    const changes: LivePersonChange[] = [];
+    for (const [index, raw] of inner.changes.entries()) {
+        const where = `body.changes[${index}]`;
+        if (type === CONVERSATION_NOTIFICATION) {
+            const parsed = conversationChangeSchema.safeParse(raw);
+            if (!parsed.success) return { kind: 'invalid', problem: describeIssues(parsed.error, where) };
+            changes.push({ kind: 'conversation', change: parsed.data });
+            continue;
+        }
+        const parsed = messagingChangeSchema.safeParse(raw);
+        if (!parsed.success) return { kind: 'invalid', problem: describeIssues(parsed.error, where) };
+        const eventType = parsed.data.event.type;
+        if (!['ContentEvent', 'RichContentEvent', 'AcceptStatusEvent', 'ChatStateEvent'].includes(eventType)) {
+            changes.push({ kind: 'unknown', description: `${where}.event.type "${eventType}"` });
+            continue;
+        }
+        const event = knownEventSchema.safeParse(parsed.data.event);
+        if (!event.success) return { kind: 'invalid', problem: describeIssues(event.error, `${where}.event`) };
+        changes.push({ kind: 'messaging', change: { ...(parsed.data as Omit<LivePersonMessagingChange, 'event'>), event: event.data } });
+    }
+    return { kind: 'notification', type, changes };
+}
+
+function describeIssues(error: z.ZodError, prefix = ''): string {
+    return error.issues
+        .slice(0, 3)
+        .map((issue) => {
+            const path = [prefix, ...issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))].join('').replace(/^\./, '');
+            return `${path || 'body'} ${issue.message === 'Required' ? 'is required' : issue.message}`;
+        })
+        .join('; ');
+}

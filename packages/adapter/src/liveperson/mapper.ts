@@ -1,0 +1,399 @@
+/**
+ * Pure mapping between LivePerson Connector API notifications / SEND requests and Bot Framework activities
+ * (DESIGN.md, "Activity mapping — LivePerson"). The connector acts on behalf of a consumer, so the bot sits on the
+ * consumer's side and its counterpart is the LivePerson agent. No I/O here: the adapter reads and writes the
+ * conversation record and sends the requests.
+ */
+import { ActionTypes, ActivityTypes, type Activity, type Attachment, type CardAction, type ChannelAccount } from 'botbuilder';
+import { ADAPTIVE_CARD_CONTENT_TYPE, findAdaptiveCardProblems } from '../core/adaptiveCards';
+import { ActivityMappingError } from '../core/errors';
+import type { LivePersonConversationChange, LivePersonMessagingChange, LivePersonQuickReplies } from './events';
+import type { LivePersonCardRendering } from './options';
+import {
+    adaptiveCardText,
+    adaptiveCardToStructuredContent,
+    heroCardToStructuredContent,
+    structuredContentReplies,
+    structuredContentText,
+    type OfferedReply,
+    type StructuredElement,
+} from './structuredContent';
+
+/** `channelId` of every LivePerson activity. */
+export const LIVEPERSON_CHANNEL_ID = 'liveperson';
+
+/** Content type of a LivePerson structured content attachment (inbound RichContentEvent; outbound passes through). */
+export const STRUCTURED_CONTENT_TYPE = 'application/vnd.liveperson.structured-content';
+
+/** Content type of a file an agent shared (`hosted/file`); `content` holds LivePerson's file descriptor. */
+export const HOSTED_FILE_CONTENT_TYPE = 'application/vnd.liveperson.hosted-file';
+
+/** Names of the `event` activities the LivePerson adapter delivers. */
+export const LivePersonEventNames = {
+    /** An agent's AcceptStatusEvent (value: `{ status, sequenceList }`): the agent received or read the bot's messages. */
+    AcceptStatus: 'liveperson.acceptStatus',
+} as const;
+
+/** What the adapter remembers per LivePerson conversation (kept in the adapter's `storage`). */
+export interface LivePersonConversationRecord {
+    /** The external consumer id the conversation was opened for; absent when this connector did not open it. */
+    consumerId?: string;
+    /** The dialog to publish to: the MAIN dialog (= conversation id) or an open post-conversation survey. */
+    dialogId?: string;
+    /** Ids of the agents (ASSIGNED_AGENT) currently in the conversation. */
+    agentIds?: string[];
+    /** The conversation was closed. */
+    closed?: boolean;
+    /** `metaDataLastUpdateTs` of the newest conversation change applied; older ones are stale. */
+    lastChangeTs?: number;
+    /** Quick replies / buttons the agent's last message offered, to report a click when the bot answers with one. */
+    offered?: { dialogId: string; sequence?: number; replies: OfferedReply[] };
+}
+
+/** What the mapping functions need besides the event. */
+export interface InboundMappingContext {
+    /** Id of the first activity; further ones get `:1`, `:2`… */
+    activityId: string;
+    botAccount: ChannelAccount;
+    /** Used as `serviceUrl`. */
+    serviceUrl: string;
+    record: LivePersonConversationRecord;
+}
+
+/** Result of the inbound mapping functions. */
+export interface InboundMapping {
+    activities: Partial<Activity>[];
+    /** The conversation record after this change. */
+    record: LivePersonConversationRecord;
+    /** An agent message to acknowledge (ACCEPT and READ) once the bot handled it. */
+    receipt?: { dialogId: string; sequence: number };
+}
+
+/** The conversation a messaging change belongs to (`conversationId`, or `dialogId` in older payloads). */
+export function messagingConversationId(change: LivePersonMessagingChange): string {
+    return (change.conversationId ?? change.dialogId)!;
+}
+
+function baseActivity(conversationId: string, ctx: InboundMappingContext, from: ChannelAccount, timestamp?: number): Partial<Activity> {
+    return {
+        channelId: LIVEPERSON_CHANNEL_ID,
+        serviceUrl: ctx.serviceUrl,
+        conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
+        recipient: { ...ctx.botAccount, role: 'bot' },
+        from,
+        timestamp: timestamp ? new Date(timestamp) : new Date(),
+    };
+}
+
+/**
+ * Maps one `ms.MessagingEventNotification` change. The connector's own consumer traffic (role CONSUMER) is an echo
+ * and maps to nothing, as do messages for agents and managers only (`messageAudience` other than ALL) and chat
+ * states other than COMPOSING.
+ */
+export function messagingChangeToActivities(change: LivePersonMessagingChange, ctx: InboundMappingContext): InboundMapping {
+    const record: LivePersonConversationRecord = { ...ctx.record };
+    const role = change.originatorMetadata?.role ?? '';
+    if (role === 'CONSUMER') return { activities: [], record };
+    if (change.messageAudience && change.messageAudience !== 'ALL') return { activities: [], record };
+    const conversationId = messagingConversationId(change);
+    const dialogId = change.dialogId ?? conversationId;
+    const originator = change.originatorId ?? change.originatorMetadata?.id ?? 'agent';
+    const from: ChannelAccount = { id: originator, name: role || 'AGENT', role: 'user' };
+    const base = { id: ctx.activityId, ...baseActivity(conversationId, ctx, from, change.serverTimestamp), channelData: change };
+    const event = change.event;
+    switch (event.type) {
+        case 'ChatStateEvent':
+            return { activities: event.chatState === 'COMPOSING' ? [{ ...base, type: ActivityTypes.Typing }] : [], record };
+        case 'AcceptStatusEvent':
+            return {
+                activities: [{ ...base, type: ActivityTypes.Event, name: LivePersonEventNames.AcceptStatus, value: { status: event.status, sequenceList: event.sequenceList ?? [] } }],
+                record,
+            };
+        case 'ContentEvent':
+        case 'RichContentEvent': {
+            const message = event.type === 'ContentEvent' ? contentMessage(event.message, event.contentType) : richContentMessage(event.content);
+            const quickReplies = quickRepliesToActions(event.quickReplies);
+            const offered = [...message.replies, ...(event.quickReplies ? quickRepliesToOffered(event.quickReplies) : [])];
+            // A new agent message replaces what the previous one offered.
+            record.offered = offered.length > 0 ? { dialogId, sequence: change.sequence, replies: offered } : undefined;
+            const activity: Partial<Activity> = {
+                ...base,
+                type: ActivityTypes.Message,
+                text: message.text,
+                textFormat: 'plain',
+                ...(message.attachments.length > 0 ? { attachments: message.attachments } : {}),
+                ...(quickReplies.length > 0 ? { suggestedActions: { actions: quickReplies, to: [ctx.botAccount.id] } } : {}),
+            };
+            return { activities: [activity], record, ...(change.sequence !== undefined ? { receipt: { dialogId, sequence: change.sequence } } : {}) };
+        }
+    }
+}
+
+function contentMessage(message: string | Record<string, unknown>, contentType = 'text/plain'): { text: string; attachments: Attachment[]; replies: OfferedReply[] } {
+    if (typeof message === 'string') return { text: message, attachments: [], replies: [] };
+    if (contentType === 'hosted/file') {
+        const caption = typeof message.caption === 'string' ? message.caption : '';
+        const fileType = typeof message.fileType === 'string' ? message.fileType.toLowerCase() : '';
+        const relativePath = typeof message.relativePath === 'string' ? message.relativePath : '';
+        return {
+            text: caption,
+            attachments: [
+                {
+                    contentType: HOSTED_FILE_CONTENT_TYPE,
+                    name: relativePath.split('/').pop() || `file.${fileType || 'bin'}`,
+                    content: message,
+                    ...(typeof message.preview === 'string' && message.preview.startsWith('data:') ? { thumbnailUrl: message.preview } : {}),
+                },
+            ],
+            replies: [],
+        };
+    }
+    return { text: '', attachments: [{ contentType: `application/vnd.liveperson.${contentType.replace(/[^a-z0-9.+-]/gi, '-')}`, content: message }], replies: [] };
+}
+
+function richContentMessage(content: Record<string, unknown>): { text: string; attachments: Attachment[]; replies: OfferedReply[] } {
+    return { text: structuredContentText(content), attachments: [{ contentType: STRUCTURED_CONTENT_TYPE, content }], replies: structuredContentReplies(content) };
+}
+
+function quickRepliesToOffered(quickReplies: LivePersonQuickReplies): OfferedReply[] {
+    return quickReplies.replies.flatMap((reply) => {
+        const publish = reply.click?.actions?.find((a) => a.type === 'publishText' && typeof a.text === 'string');
+        return [{ title: reply.title, text: publish?.text ?? reply.title, ...(reply.click?.metadata ? { metadata: reply.click.metadata } : {}) }];
+    });
+}
+
+/** Agent quick replies as `suggestedActions`: imBack with the text a click publishes, so prompts can match it. */
+function quickRepliesToActions(quickReplies: LivePersonQuickReplies | undefined): CardAction[] {
+    if (!quickReplies) return [];
+    return quickRepliesToOffered(quickReplies).map((reply) => ({ type: ActionTypes.ImBack, title: reply.title, value: reply.text }));
+}
+
+/**
+ * Maps one `cqm.ExConversationChangeNotification` change (the complete state of a conversation). Agents who appear
+ * become `conversationUpdate` membersAdded (and leave as membersRemoved); the first CLOSE becomes `endOfConversation`.
+ * A change older than the newest one applied (`metaDataLastUpdateTs`) is stale and maps to nothing.
+ */
+export function conversationChangeToActivities(change: LivePersonConversationChange, ctx: InboundMappingContext): InboundMapping {
+    const record: LivePersonConversationRecord = { ...ctx.record };
+    const details = change.result.conversationDetails ?? {};
+    const ts = details.metaDataLastUpdateTs;
+    if (change.type !== 'UPSERT') return { activities: [], record };
+    if (ts !== undefined && record.lastChangeTs !== undefined && ts <= record.lastChangeTs) return { activities: [], record };
+    if (ts !== undefined) record.lastChangeTs = ts;
+    const conversationId = change.result.convId;
+    const activities: Partial<Activity>[] = [];
+    const push = (activity: Partial<Activity>) =>
+        activities.push({
+            id: activities.length === 0 ? ctx.activityId : `${ctx.activityId}:${activities.length}`,
+            ...baseActivity(conversationId, ctx, activity.from ?? { id: 'liveperson', name: 'LivePerson', role: 'user' }, ts),
+            channelData: change,
+            ...activity,
+        });
+
+    const survey = (details.dialogs ?? []).find((d) => d.dialogType === 'POST_SURVEY' && d.state !== 'CLOSE');
+    record.dialogId = survey ? survey.dialogId : conversationId;
+
+    const agents = (details.participants ?? []).filter((p) => p.role === 'ASSIGNED_AGENT').map((p) => p.id);
+    const known = record.agentIds ?? [];
+    const joined = agents.filter((id) => !known.includes(id));
+    const left = known.filter((id) => !agents.includes(id));
+    record.agentIds = agents;
+    const account = (id: string): ChannelAccount => ({ id, name: 'ASSIGNED_AGENT', role: 'user' });
+    if (left.length > 0) push({ type: ActivityTypes.ConversationUpdate, membersRemoved: left.map(account) });
+    if (joined.length > 0) push({ type: ActivityTypes.ConversationUpdate, membersAdded: joined.map(account) });
+
+    const closed = details.state === 'CLOSE' || details.stage === 'CLOSE';
+    if (closed && !record.closed) {
+        record.closed = true;
+        record.offered = undefined;
+        push({
+            type: ActivityTypes.EndOfConversation,
+            code: 'completedSuccessfully',
+            text: details.closeReason ? `Closed by ${details.closeReason}` : 'Closed',
+            value: { closeReason: details.closeReason },
+        });
+    } else if (!closed && record.closed) {
+        // Agents can reopen a conversation.
+        record.closed = false;
+    }
+    return { activities, record };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Outbound
+
+/** One SEND request (`ms.PublishEvent` or `cm.UpdateConversationField`), without its `kind` and `id` (the client adds them). */
+export interface LivePersonSendRequest {
+    /** Named in errors and logs. */
+    operation: 'publishContent' | 'publishRichContent' | 'publishChatState' | 'publishAcceptStatus' | 'closeConversation';
+    type: 'ms.PublishEvent' | 'cm.UpdateConversationField';
+    body: Record<string, unknown>;
+    /** Request-level metadata (e.g. `ExternalId` of a clicked quick reply). */
+    metadata?: Array<Record<string, unknown>>;
+}
+
+/** What {@link fromActivity} needs besides the activity. */
+export interface OutboundMappingContext {
+    record: LivePersonConversationRecord;
+    cardRendering: LivePersonCardRendering;
+}
+
+/** Result of {@link fromActivity}. */
+export interface OutboundMapping {
+    requests: LivePersonSendRequest[];
+    /** The conversation record after sending (a reported click clears the offered replies). */
+    record: LivePersonConversationRecord;
+    /** Adaptive Cards sent as text, with why (for a debug log). */
+    textFallbacks: string[];
+}
+
+/**
+ * Maps one outbound activity to the SEND requests that carry it, in order. Throws {@link ActivityMappingError} for
+ * what LivePerson cannot show, before any request is made.
+ *
+ * - message → `ContentEvent` (text; `suggestedActions` as `quickReplies`), cards → `RichContentEvent` or text;
+ *   when the text is one of the replies the agent offered, the click is reported as the rich-messaging docs ask:
+ *   the ContentEvent carries the reply's metadata, followed by an `AcceptStatusEvent` ACTION for the agent's message;
+ * - `typing` → `ChatStateEvent` COMPOSING; `endOfConversation` → `ConversationStateField` CLOSE.
+ */
+export function fromActivity(activity: Partial<Activity>, ctx: OutboundMappingContext): OutboundMapping {
+    const conversationId = activity.conversation?.id;
+    if (!conversationId) throw new ActivityMappingError('LivePerson: the activity has no conversation.id.');
+    const dialogId = ctx.record.dialogId ?? conversationId;
+    const publish = (operation: LivePersonSendRequest['operation'], event: Record<string, unknown>, metadata?: Array<Record<string, unknown>>): LivePersonSendRequest => ({
+        operation,
+        type: 'ms.PublishEvent',
+        body: { dialogId, conversationId, event },
+        ...(metadata ? { metadata } : {}),
+    });
+    switch (activity.type) {
+        case ActivityTypes.Message:
+            return messageRequests(activity, ctx, publish);
+        case ActivityTypes.Typing:
+            // A post-conversation survey dialog does not take chat states.
+            return { requests: dialogId === conversationId ? [publish('publishChatState', { type: 'ChatStateEvent', chatState: 'COMPOSING' })] : [], record: ctx.record, textFallbacks: [] };
+        case ActivityTypes.EndOfConversation:
+            return { requests: [closeRequest(conversationId)], record: { ...ctx.record, offered: undefined }, textFallbacks: [] };
+        default:
+            throw new ActivityMappingError(
+                `LivePerson: no equivalent for an outbound "${activity.type}${activity.type === ActivityTypes.Event ? ` ${activity.name}` : ''}" activity ` +
+                    '(messages, typing and endOfConversation are sent; the consumer side cannot transfer a conversation).'
+            );
+    }
+}
+
+/** `cm.UpdateConversationField` closing the conversation. */
+export function closeRequest(conversationId: string): LivePersonSendRequest {
+    return {
+        operation: 'closeConversation',
+        type: 'cm.UpdateConversationField',
+        body: { conversationId, conversationField: { field: 'ConversationStateField', conversationState: 'CLOSE' } },
+    };
+}
+
+/** `ChatStateEvent` ACTIVE: ends the "typing" the agent sees after a COMPOSING. */
+export function activeChatStateRequest(conversationId: string, dialogId: string): LivePersonSendRequest {
+    return { operation: 'publishChatState', type: 'ms.PublishEvent', body: { dialogId, conversationId, event: { type: 'ChatStateEvent', chatState: 'ACTIVE' } } };
+}
+
+/** `AcceptStatusEvent` for agent messages (ACCEPT = received, READ = read). */
+export function acceptStatusRequest(conversationId: string, dialogId: string, status: 'ACCEPT' | 'READ' | 'ACTION', sequenceList: number[], metadata?: Array<Record<string, unknown>>): LivePersonSendRequest {
+    return {
+        operation: 'publishAcceptStatus',
+        type: 'ms.PublishEvent',
+        body: { dialogId, conversationId, event: { type: 'AcceptStatusEvent', status, sequenceList } },
+        ...(metadata ? { metadata } : {}),
+    };
+}
+
+const POSTBACK_TYPES = new Set<string>([ActionTypes.ImBack, ActionTypes.PostBack, ActionTypes.MessageBack]);
+
+function messageRequests(
+    activity: Partial<Activity>,
+    ctx: OutboundMappingContext,
+    publish: (operation: LivePersonSendRequest['operation'], event: Record<string, unknown>, metadata?: Array<Record<string, unknown>>) => LivePersonSendRequest
+): OutboundMapping {
+    const requests: LivePersonSendRequest[] = [];
+    const textFallbacks: string[] = [];
+    const texts: string[] = [];
+    (activity.attachments ?? []).forEach((attachment, index) => {
+        const converted = attachmentContent(attachment, index, ctx.cardRendering);
+        if (converted.kind === 'structured') requests.push(publish('publishRichContent', { type: 'RichContentEvent', content: converted.content }));
+        else {
+            texts.push(converted.text);
+            if (converted.reason) textFallbacks.push(`attachment ${index}: ${converted.reason}`);
+        }
+    });
+    const text = [typeof activity.text === 'string' ? activity.text : '', ...texts].filter((t) => t.trim() !== '').join('\n\n');
+    const quickReplies = suggestedActionsToQuickReplies(activity.suggestedActions?.actions);
+    let record = ctx.record;
+    if (text !== '' || quickReplies) {
+        if (text === '') throw new ActivityMappingError('LivePerson: suggested actions need a message text to go with them.');
+        const clicked = ctx.record.offered?.replies.find((reply) => reply.text === text.trim() || reply.title === text.trim());
+        const event: Record<string, unknown> = { type: 'ContentEvent', contentType: 'text/plain', message: text, ...(quickReplies ? { quickReplies } : {}) };
+        requests.push(publish('publishContent', event, clicked?.metadata));
+        if (clicked && ctx.record.offered?.sequence !== undefined) {
+            const { dialogId, sequence } = ctx.record.offered;
+            requests.push(acceptStatusRequest(activity.conversation!.id, dialogId, 'ACTION', [sequence], clicked.metadata));
+        }
+        if (clicked) record = { ...record, offered: undefined };
+    }
+    if (requests.length === 0) throw new ActivityMappingError('LivePerson: the message has no text, no card and no suggested actions; nothing to send.');
+    return { requests, record, textFallbacks };
+}
+
+function attachmentContent(attachment: Attachment, index: number, rendering: LivePersonCardRendering): { kind: 'structured'; content: StructuredElement } | { kind: 'text'; text: string; reason?: string } {
+    const content = typeof attachment.content === 'string' ? safeJson(attachment.content) : attachment.content;
+    switch (attachment.contentType) {
+        case ADAPTIVE_CARD_CONTENT_TYPE: {
+            const problems = findAdaptiveCardProblems(content);
+            if (problems.length > 0) throw new ActivityMappingError(`LivePerson: attachment ${index} is not a valid Adaptive Card: ${problems.join('; ')}.`);
+            const converted = adaptiveCardToStructuredContent(content as Record<string, unknown>);
+            if (converted.kind === 'structured' && rendering === 'structuredContent') return converted;
+            return { kind: 'text', text: converted.kind === 'text' ? converted.text : adaptiveCardText(content as Record<string, unknown>), reason: converted.kind === 'text' ? converted.reason : 'cardRendering is "text"' };
+        }
+        case 'application/vnd.microsoft.card.hero':
+        case 'application/vnd.microsoft.card.thumbnail':
+            return { kind: 'structured', content: heroCardToStructuredContent((content ?? {}) as Record<string, unknown>) };
+        case STRUCTURED_CONTENT_TYPE:
+            if (!content || typeof content !== 'object' || typeof (content as { type?: unknown }).type !== 'string') {
+                throw new ActivityMappingError(`LivePerson: attachment ${index} is structured content without a "type".`);
+            }
+            return { kind: 'structured', content: content as StructuredElement };
+        default:
+            if (typeof attachment.contentUrl === 'string' && /^https?:\/\//i.test(attachment.contentUrl)) {
+                if (attachment.contentType?.startsWith('image/')) {
+                    return { kind: 'structured', content: { type: 'vertical', elements: [{ type: 'image', url: attachment.contentUrl, ...(attachment.name ? { tooltip: attachment.name } : {}) }] } };
+                }
+                return { kind: 'text', text: `${attachment.name ?? 'File'}: ${attachment.contentUrl}` };
+            }
+            throw new ActivityMappingError(
+                `LivePerson: attachment ${index} of type "${attachment.contentType}" is not supported; send an Adaptive Card, a hero card, ` +
+                    `structured content (${STRUCTURED_CONTENT_TYPE}) or a file with an https contentUrl.`
+            );
+    }
+}
+
+/** `suggestedActions` as LivePerson quick replies (publishText of the action's value). Limits: 24 replies, 8 per row. */
+function suggestedActionsToQuickReplies(actions: CardAction[] | undefined): Record<string, unknown> | undefined {
+    if (!actions || actions.length === 0) return undefined;
+    if (actions.length > 24) throw new ActivityMappingError(`LivePerson: at most 24 quick replies (got ${actions.length} suggested actions).`);
+    const replies = actions.map((action, index) => {
+        if (!POSTBACK_TYPES.has(action.type)) {
+            throw new ActivityMappingError(`LivePerson: suggested action ${index} of type "${action.type}" is not supported; use imBack, postBack or messageBack.`);
+        }
+        const postback = action.type === ActionTypes.MessageBack ? (action.text ?? action.value) : (action.value ?? action.title);
+        const text = typeof postback === 'string' ? postback : JSON.stringify(postback ?? '');
+        const title = action.title ?? text;
+        return { type: 'button', title: title.slice(0, 25), tooltip: title.slice(0, 256), click: { actions: [{ type: 'publishText', text }] } };
+    });
+    return { type: 'quickReplies', itemsPerRow: Math.min(8, replies.length), replies };
+}
+
+function safeJson(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
+    }
+}

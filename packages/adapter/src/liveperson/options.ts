@@ -1,0 +1,136 @@
+import { ConfigurationError } from '../core/errors';
+import { validatePipelineOptions, type WebhookPipelineOptions } from '../core/webhookOptions';
+
+/** How the adapter shows an outbound Adaptive Card to the LivePerson agent. */
+export type LivePersonCardRendering = 'structuredContent' | 'text';
+
+/**
+ * Options of {@link LivePersonAdapter}.
+ *
+ * The three credentials come from the LivePerson app installation that carries the webhooks
+ * (Connector App Hub, https://developers.liveperson.com/connector-api-webhooks-configuration.html):
+ * its `client_id` and `client_secret`, and the brand's account id.
+ *
+ * @example
+ * ```ts
+ * const adapter = new LivePersonAdapter({
+ *     accountId: process.env.LIVEPERSON_ACCOUNT_ID!,
+ *     clientId: process.env.LIVEPERSON_CLIENT_ID!,
+ *     clientSecret: process.env.LIVEPERSON_CLIENT_SECRET!,
+ *     skillId: '1234567890',
+ * });
+ * ```
+ */
+export interface LivePersonAdapterOptions extends WebhookPipelineOptions {
+    /** The LivePerson account (brand) id. Webhooks whose `x-liveperson-account-id` differs are refused with 403. */
+    accountId: string;
+    /**
+     * The app installation's `client_id`: used for the AppJWT and checked against `x-liveperson-client-id` (403).
+     * https://developers.liveperson.com/connector-api-send-api-authorization-and-authentication.html
+     */
+    clientId: string;
+    /** The app installation's `client_secret`: used for the AppJWT and as the webhook signature key. Never logged. */
+    clientSecret: string;
+    /**
+     * The Domain API (CSDS) that resolves the account's service hosts. Default `https://api.liveperson.net`.
+     * Resolved hosts are called over https; over http only when this URL is an http loopback URL (local stand-ins).
+     * https://developers.liveperson.com/essential-resources-domain-api.html
+     */
+    csdsUrl?: string;
+    /** Full base URL of Sentinel (AppJWT), replacing its CSDS lookup (`sentinel`), e.g. for a private cloud or a stand-in. */
+    sentinelUrl?: string;
+    /** Full base URL of the IdP (ConsumerJWS), replacing its CSDS lookup (`idp`). */
+    idpUrl?: string;
+    /** Full base URL of the messaging service (CONVERSATION and SEND), replacing its CSDS lookup (`asyncMessagingEnt`). */
+    messagingUrl?: string;
+    /**
+     * Verify `x-liveperson-signature` (HMAC of the raw body with the client secret, `sha1=` or `sha256=`, Base64 or hex).
+     * Default true. Turning it off lets anyone who knows the URL drive the bot; a warning is logged at start-up.
+     * https://developers.liveperson.com/connector-api-webhooks-notification-protocol.html
+     */
+    verifySignatures?: boolean;
+    /** Skill a new conversation is routed to when `openConversation` names none. */
+    skillId?: string;
+    /** Campaign a new conversation is routed by when `openConversation` names none (LivePerson's recommended routing). */
+    campaignInfo?: { campaignId: string; engagementId: string };
+    /**
+     * Sent as `Client-Properties` features on CONVERSATION and every SEND, so agents may send this consumer
+     * quick replies and structured content. Default `['RICH_CONTENT', 'QUICK_REPLIES']`; `[]` sends no header.
+     * https://developers.liveperson.com/connector-api-send-api-examples.html
+     */
+    clientFeatures?: string[];
+    /**
+     * How an outbound Adaptive Card is shown: `structuredContent` (default) converts cards whose elements all have a
+     * LivePerson structured-content equivalent and sends the others as their text fallback; `text` always sends the text.
+     */
+    cardRendering?: LivePersonCardRendering;
+    /** Acknowledge each agent message the bot handled with AcceptStatusEvent ACCEPT and READ. Default true. */
+    sendReadReceipts?: boolean;
+    /** The bot's account in activities (`recipient` of inbound, `from` of outbound). Default `{ id: 'liveperson-connector', name: 'Bot' }`. */
+    botAccount?: { id: string; name?: string };
+}
+
+/** Options with defaults applied. */
+export type ResolvedLivePersonOptions = LivePersonAdapterOptions & {
+    csdsUrl: string;
+    verifySignatures: boolean;
+    clientFeatures: string[];
+    cardRendering: LivePersonCardRendering;
+    sendReadReceipts: boolean;
+    botAccount: { id: string; name?: string };
+};
+
+const URL_PATTERN = /^https?:\/\/[^/\s]+/i;
+
+/** Validates the options (throwing {@link ConfigurationError} naming the option) and applies defaults. */
+export function resolveLivePersonOptions(options: LivePersonAdapterOptions): ResolvedLivePersonOptions {
+    const owner = 'LivePersonAdapter';
+    if (!options || typeof options !== 'object') throw new ConfigurationError(`${owner}: options are required ({ accountId, clientId, clientSecret, ... }).`);
+    validatePipelineOptions(owner, options);
+    for (const name of ['accountId', 'clientId', 'clientSecret'] as const) {
+        const value = options[name];
+        if (typeof value !== 'string' || value.trim() === '') {
+            throw new ConfigurationError(`${owner}: option "${name}" is required (from the LivePerson app installation).`);
+        }
+    }
+    const urls: Partial<Record<'csdsUrl' | 'sentinelUrl' | 'idpUrl' | 'messagingUrl', string>> = {};
+    for (const name of ['csdsUrl', 'sentinelUrl', 'idpUrl', 'messagingUrl'] as const) {
+        const value = options[name];
+        if (value === undefined) continue;
+        if (typeof value !== 'string' || !URL_PATTERN.test(value)) {
+            throw new ConfigurationError(`${owner}: option "${name}" must be an http(s) URL (got ${JSON.stringify(value)}).`);
+        }
+        urls[name] = value.replace(/\/+$/, '');
+    }
+    if (options.skillId !== undefined && (typeof options.skillId !== 'string' || options.skillId === '')) {
+        throw new ConfigurationError(`${owner}: option "skillId" must be a non-empty string when given.`);
+    }
+    const campaign = options.campaignInfo;
+    if (campaign !== undefined && (!campaign || typeof campaign.campaignId !== 'string' || typeof campaign.engagementId !== 'string')) {
+        throw new ConfigurationError(`${owner}: option "campaignInfo" must be { campaignId, engagementId } (strings).`);
+    }
+    const features = options.clientFeatures ?? ['RICH_CONTENT', 'QUICK_REPLIES'];
+    if (!Array.isArray(features) || features.some((f) => typeof f !== 'string' || f === '')) {
+        throw new ConfigurationError(`${owner}: option "clientFeatures" must be a list of feature names.`);
+    }
+    const cardRendering = options.cardRendering ?? 'structuredContent';
+    if (cardRendering !== 'structuredContent' && cardRendering !== 'text') {
+        throw new ConfigurationError(`${owner}: option "cardRendering" must be "structuredContent" or "text".`);
+    }
+    const botAccount = options.botAccount ?? { id: 'liveperson-connector', name: 'Bot' };
+    if (!botAccount || typeof botAccount.id !== 'string' || botAccount.id === '') {
+        throw new ConfigurationError(`${owner}: option "botAccount.id" must be a non-empty string.`);
+    }
+    return {
+        ...options,
+        ...urls,
+        csdsUrl: urls.csdsUrl ?? 'https://api.liveperson.net',
+        verifySignatures: options.verifySignatures ?? true,
+        clientFeatures: features,
+        cardRendering,
+        sendReadReceipts: options.sendReadReceipts ?? true,
+        botAccount,
+        // LivePerson disables endpoints slower than 2.5 s; answer with a margin.
+        ackDeadlineMs: options.ackDeadlineMs ?? 2000,
+    };
+}

@@ -1,0 +1,594 @@
+/**
+ * A local stand-in for LivePerson's side of the Connector API, faithful to its documented protocol
+ * (shared/vendors/liveperson-connector-api.md): the Domain API (CSDS), Sentinel (AppJWT, expiring), the IdP
+ * (ConsumerJWS), the CONVERSATION and SEND endpoints (tokens checked, UMS error bodies), webhook notifications signed
+ * with the app's client secret (`x-liveperson-*` headers) and retried on anything but 200/201, delivered in order per
+ * conversation, and conversation state (agent assignment, sequences, chat states, close). Tests, the benchmark and
+ * people without an account drive it programmatically, acting as the LivePerson agent.
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import { StandInServer, type StandInRequest, type StandInResponse } from '../httpServer';
+import { RequestRecorder, type FaultSpec, type RecordedRequest } from '../recorder';
+import { TokenIssuer, lpConsumerId } from './tokens';
+
+/** Options of {@link LivePersonSandbox}. */
+export interface LivePersonSandboxOptions {
+    /** Default `12345678`. */
+    accountId?: string;
+    /** The app installation's client id. Default `sandbox-client-id`. */
+    clientId?: string;
+    /** The app installation's client secret (AppJWT and webhook signatures). Default `sandbox-client-secret`. */
+    clientSecret?: string;
+    /** The connector's webhook URL, where notifications are delivered. Can be set later with `webhookUrl`. */
+    webhookUrl?: string;
+    /** Lifetime of issued AppJWTs in seconds. Default 3600 (LivePerson's 60 minutes). */
+    appJwtLifetimeSeconds?: number;
+    /** Signature algorithm of deliveries. Default `sha1` (LivePerson's default; `sha256` on accounts that enable it). */
+    signatureAlgorithm?: 'sha1' | 'sha256';
+    /** Signature encoding. Default `base64` (hex on installations configured so). */
+    signatureEncoding?: 'base64' | 'hex';
+    /** Redeliveries of a notification answered with anything but 200/201. Default 0. */
+    webhookRetries?: number;
+    /** Pause before a redelivery, in ms. Default 200 (LivePerson waits 30 s, or 2 s doubling in TTL mode). */
+    webhookRetryDelayMs?: number;
+    /** Deliver the connector's own consumer events back to it (role CONSUMER), as LivePerson does. Default true. */
+    echoConsumerEvents?: boolean;
+}
+
+/** One event in a sandbox conversation. */
+export interface LivePersonSandboxEvent {
+    /** Absent for chat states. */
+    sequence?: number;
+    role: 'CONSUMER' | 'ASSIGNED_AGENT';
+    originatorId: string;
+    event: Record<string, any>;
+    metadata?: unknown[];
+    serverTimestamp: number;
+}
+
+/** A sandbox conversation's state. */
+export interface LivePersonSandboxConversation {
+    id: string;
+    /** The connector's `ext_consumer_id`. */
+    externalConsumerId: string;
+    consumerId: string;
+    skillId: string;
+    campaignInfo?: unknown;
+    userProfile: unknown;
+    clientProperties?: string;
+    state: 'OPEN' | 'CLOSE';
+    agentId?: string;
+    closeReason?: string;
+    startTs: number;
+    metaDataLastUpdateTs: number;
+    nextSequence: number;
+    events: LivePersonSandboxEvent[];
+    /** The consumer's (the connector's) last chat state. */
+    consumerChatState?: string;
+}
+
+/** How to sign a delivery: `valid` (default), `none` (no header), `forged` (another secret). */
+export type LivePersonSignatureMode = 'valid' | 'none' | 'forged';
+
+/** Options of {@link LivePersonSandbox.deliver}. */
+export interface LivePersonDeliverOptions {
+    signature?: LivePersonSignatureMode;
+    algorithm?: 'sha1' | 'sha256';
+    encoding?: 'base64' | 'hex';
+    /** Changes the body after signing (a tampered request). */
+    tamper?: (rawBody: string) => string;
+    /** Send these exact bytes instead of the JSON of the notification (signed as they are). */
+    rawBody?: string;
+    /** Extra or replacing headers (e.g. another `x-liveperson-account-id`). */
+    headers?: Record<string, string>;
+    /** Redeliveries on failure, overriding the sandbox option. */
+    retries?: number;
+}
+
+/** The outcome of one delivery (after retries). */
+export interface LivePersonDeliveryResult {
+    status: number;
+    body: string;
+    attempts: number;
+}
+
+type Json = Record<string, any>;
+
+const ACCEPT_STATUSES = new Set(['ACCEPT', 'READ', 'ACCESS', 'NACK', 'ACTION']);
+const CHAT_STATES = new Set(['ACTIVE', 'INACTIVE', 'GONE', 'COMPOSING', 'PAUSE']);
+
+/**
+ * The LivePerson stand-in.
+ *
+ * @example
+ * ```ts
+ * const lp = new LivePersonSandbox({ webhookUrl: 'http://127.0.0.1:3978/api/liveperson/webhook' });
+ * const url = await lp.start();                      // the adapter's csdsUrl
+ * // ... the bot opens a conversation with adapter.openConversation({ consumerId: 'c1' }) ...
+ * const [conversation] = lp.conversations.values();
+ * await lp.agentJoins(conversation.id);
+ * await lp.agentSays(conversation.id, 'Hello, how can I help?');
+ * const reply = await lp.waitForConsumerMessage(conversation.id); // the bot's ContentEvent
+ * ```
+ */
+export class LivePersonSandbox {
+    readonly accountId: string;
+    readonly clientId: string;
+    readonly clientSecret: string;
+    /** Every REST request received. */
+    readonly recorder = new RequestRecorder();
+    /** Every delivery attempt, in order. */
+    readonly deliveries: Array<{ type: string; status: number; attempt: number }> = [];
+    readonly conversations = new Map<string, LivePersonSandboxConversation>();
+    webhookUrl?: string;
+
+    private readonly server: StandInServer;
+    private readonly tokens = new TokenIssuer();
+    private readonly chains = new Map<string, Promise<unknown>>();
+    private readonly pending = new Set<Promise<unknown>>();
+
+    constructor(private readonly options: LivePersonSandboxOptions = {}) {
+        this.accountId = options.accountId ?? '12345678';
+        this.clientId = options.clientId ?? 'sandbox-client-id';
+        this.clientSecret = options.clientSecret ?? 'sandbox-client-secret';
+        this.webhookUrl = options.webhookUrl;
+        this.server = new StandInServer((request) => this.route(request));
+    }
+
+    /** Starts on 127.0.0.1; resolves with the base URL (the adapter's `csdsUrl`, or each service URL). */
+    start(port = 0): Promise<string> {
+        return this.server.start(port);
+    }
+
+    /** Stops, after in-flight background deliveries finish. */
+    async stop(): Promise<void> {
+        await Promise.allSettled([...this.pending]);
+        await this.server.stop();
+    }
+
+    get url(): string {
+        return this.server.url;
+    }
+
+    /** Injects a fault into the REST answers (e.g. `{ path: /\/send$/, status: 503 }`). */
+    injectFault(fault: FaultSpec): void {
+        this.recorder.injectFault(fault);
+    }
+
+    /** Makes every AppJWT issued so far invalid, as if it expired: the next call with one gets 401 (errorCode 40102). */
+    expireAppJwts(): void {
+        this.tokens.revokeAll('appjwt');
+    }
+
+    // ---- webhook delivery ---------------------------------------------------------------------------------
+
+    /** Signs a body like LivePerson: `sha1=` + HMAC of the exact bytes with the client secret. */
+    sign(body: string, algorithm = this.options.signatureAlgorithm ?? 'sha1', encoding = this.options.signatureEncoding ?? 'base64', secret = this.clientSecret): string {
+        return `${algorithm}=${createHmac(algorithm, secret).update(body, 'utf8').digest(encoding)}`;
+    }
+
+    /** Delivers one notification to the webhook, retrying on anything but 200/201 as configured. */
+    async deliver(notification: Json, options: LivePersonDeliverOptions = {}): Promise<LivePersonDeliveryResult> {
+        const url = this.webhookUrl;
+        if (!url) throw new Error('LivePersonSandbox.deliver(): set webhookUrl first.');
+        const signedBody = options.rawBody ?? JSON.stringify(notification);
+        const retries = options.retries ?? this.options.webhookRetries ?? 0;
+        const mode = options.signature ?? 'valid';
+        for (let attempt = 1; ; attempt++) {
+            const headers: Record<string, string> = {
+                'content-type': 'application/json',
+                'x-liveperson-account-id': this.accountId,
+                'x-liveperson-client-id': this.clientId,
+            };
+            if (mode === 'valid') headers['x-liveperson-signature'] = this.sign(signedBody, options.algorithm, options.encoding);
+            if (mode === 'forged') headers['x-liveperson-signature'] = this.sign(signedBody, options.algorithm, options.encoding, `${this.clientSecret}-forged`);
+            Object.assign(headers, options.headers);
+            let status = 0;
+            let body = '';
+            try {
+                const response = await fetch(url, { method: 'POST', headers, body: options.tamper ? options.tamper(signedBody) : signedBody });
+                status = response.status;
+                body = await response.text();
+            } catch (err) {
+                body = (err as Error).message;
+            }
+            this.deliveries.push({ type: String(notification.type ?? ''), status, attempt });
+            if (status === 200 || status === 201 || attempt > retries) return { status, body, attempts: attempt };
+            await new Promise((resolve) => setTimeout(resolve, this.options.webhookRetryDelayMs ?? 200));
+        }
+    }
+
+    /** An `ms.MessagingEventNotification` carrying `changes`. */
+    messagingNotification(changes: Json[]): Json {
+        return { kind: 'notification', body: { changes }, type: 'ms.MessagingEventNotification' };
+    }
+
+    /** A `cqm.ExConversationChangeNotification` with the conversation's complete current state. */
+    conversationNotification(conversationId: string): Json {
+        const c = this.conversation(conversationId);
+        const participants = [
+            ...(c.agentId ? [{ id: c.agentId, role: 'ASSIGNED_AGENT' }] : []),
+            { id: c.consumerId, role: 'CONSUMER' },
+        ];
+        const closed = c.state === 'CLOSE';
+        return {
+            kind: 'notification',
+            body: {
+                changes: [
+                    {
+                        type: 'UPSERT',
+                        result: {
+                            convId: c.id,
+                            effectiveTTR: -1,
+                            conversationDetails: {
+                                skillId: c.skillId,
+                                participants,
+                                dialogs: [
+                                    {
+                                        dialogId: c.id,
+                                        participantsDetails: participants.map((p) => ({ ...p, state: 'ACTIVE' })),
+                                        dialogType: 'MAIN',
+                                        channelType: 'MESSAGING',
+                                        state: c.state,
+                                        creationTs: c.startTs,
+                                        metaDataLastUpdateTs: c.metaDataLastUpdateTs,
+                                        ...(closed ? { endTs: c.metaDataLastUpdateTs, closedBy: c.closeReason } : {}),
+                                    },
+                                ],
+                                brandId: this.accountId,
+                                state: c.state,
+                                stage: c.state,
+                                ...(closed ? { closeReason: c.closeReason, endTs: c.metaDataLastUpdateTs } : {}),
+                                startTs: c.startTs,
+                                metaDataLastUpdateTs: c.metaDataLastUpdateTs,
+                                ttr: { ttrType: 'PRIORITIZED', value: 600 },
+                            },
+                        },
+                    },
+                ],
+            },
+            type: 'cqm.ExConversationChangeNotification',
+        };
+    }
+
+    // ---- acting as the agent --------------------------------------------------------------------------------
+
+    /** An agent accepts the conversation: the conversation change with an ASSIGNED_AGENT participant. */
+    async agentJoins(conversationId: string, agentId = 'agent-1'): Promise<LivePersonDeliveryResult> {
+        const c = this.conversation(conversationId);
+        c.agentId = agentId;
+        this.touch(c);
+        return this.inOrder(conversationId, () => this.deliver(this.conversationNotification(conversationId)));
+    }
+
+    /**
+     * Records an agent text message and returns its change (with the next sequence) without delivering it, so tests
+     * can batch several in one notification.
+     */
+    agentMessageChange(conversationId: string, text: string, options: { quickReplies?: Json; audience?: string } = {}): Json {
+        return this.agentChange(conversationId, { type: 'ContentEvent', message: text, contentType: 'text/plain', ...(options.quickReplies ? { quickReplies: options.quickReplies } : {}) }, true, options.audience);
+    }
+
+    /** The agent sends a text message (optionally with quick replies); resolves with its sequence and the delivery. */
+    async agentSays(conversationId: string, text: string, options: { quickReplies?: Json; audience?: string } = {}): Promise<LivePersonDeliveryResult & { sequence: number }> {
+        const change = this.agentMessageChange(conversationId, text, options);
+        const result = await this.inOrder(conversationId, () => this.deliver(this.messagingNotification([change])));
+        return { ...result, sequence: change.sequence };
+    }
+
+    /** The agent sends structured content (a card). */
+    async agentSendsRichContent(conversationId: string, content: Json, quickReplies?: Json): Promise<LivePersonDeliveryResult & { sequence: number }> {
+        const change = this.agentChange(conversationId, { type: 'RichContentEvent', content, ...(quickReplies ? { quickReplies } : {}) }, true);
+        const result = await this.inOrder(conversationId, () => this.deliver(this.messagingNotification([change])));
+        return { ...result, sequence: change.sequence };
+    }
+
+    /** The agent's chat state (COMPOSING while typing, ACTIVE when they stop). */
+    agentChatState(conversationId: string, chatState = 'COMPOSING'): Promise<LivePersonDeliveryResult> {
+        const change = this.agentChange(conversationId, { type: 'ChatStateEvent', chatState }, false);
+        return this.inOrder(conversationId, () => this.deliver(this.messagingNotification([change])));
+    }
+
+    /** The agent read the consumer's messages with these sequences. */
+    agentReads(conversationId: string, sequenceList: number[]): Promise<LivePersonDeliveryResult> {
+        const change = this.agentChange(conversationId, { type: 'AcceptStatusEvent', status: 'READ', sequenceList }, true);
+        return this.inOrder(conversationId, () => this.deliver(this.messagingNotification([change])));
+    }
+
+    /** The agent closes the conversation. */
+    agentCloses(conversationId: string): Promise<LivePersonDeliveryResult> {
+        const c = this.conversation(conversationId);
+        c.state = 'CLOSE';
+        c.closeReason = 'AGENT';
+        this.touch(c);
+        return this.inOrder(conversationId, () => this.deliver(this.conversationNotification(conversationId)));
+    }
+
+    // ---- what the connector did --------------------------------------------------------------------------
+
+    /** Conversation state; throws for an unknown id. */
+    conversation(conversationId: string): LivePersonSandboxConversation {
+        const c = this.conversations.get(conversationId);
+        if (!c) throw new Error(`LivePersonSandbox: no conversation "${conversationId}".`);
+        return c;
+    }
+
+    /** Events the connector published in a conversation (as the consumer), in order. */
+    consumerEvents(conversationId: string): LivePersonSandboxEvent[] {
+        return this.conversation(conversationId).events.filter((e) => e.role === 'CONSUMER');
+    }
+
+    /** Texts of the connector's ContentEvents in a conversation. */
+    consumerTexts(conversationId: string): string[] {
+        return this.consumerEvents(conversationId)
+            .filter((e) => e.event.type === 'ContentEvent')
+            .map((e) => String(e.event.message));
+    }
+
+    /** Waits for a successful SEND whose request body matches `predicate` (from recorder index `after` on). */
+    waitForSend(predicate: (body: Json) => boolean, options: { after?: number; timeoutMs?: number } = {}): Promise<RecordedRequest> {
+        return this.recorder.waitFor((r) => r.path.endsWith('/messaging/consumer/conversation/send') && r.status === 200 && predicate(r.body as Json), options);
+    }
+
+    /** Waits for the connector's next ContentEvent or RichContentEvent in a conversation; resolves with the published event. */
+    async waitForConsumerMessage(conversationId: string, options: { after?: number; timeoutMs?: number } = {}): Promise<Json> {
+        const request = await this.waitForSend(
+            (b) => b?.type === 'ms.PublishEvent' && (b.body?.conversationId ?? b.body?.dialogId) === conversationId && ['ContentEvent', 'RichContentEvent'].includes(b.body?.event?.type),
+            options
+        );
+        return (request.body as Json).body.event;
+    }
+
+    /** Waits until the connector opened a conversation for `externalConsumerId`; resolves with it. */
+    async waitForConversation(externalConsumerId: string, timeoutMs = 5000): Promise<LivePersonSandboxConversation> {
+        await this.recorder.waitFor((r) => r.path.endsWith('/messaging/consumer/conversation') && r.status === 200, { timeoutMs });
+        const found = [...this.conversations.values()].find((c) => c.externalConsumerId === externalConsumerId);
+        if (!found) throw new Error(`LivePersonSandbox: no conversation for consumer "${externalConsumerId}".`);
+        return found;
+    }
+
+    // ---- the REST API -------------------------------------------------------------------------------------
+
+    private async route(request: StandInRequest): Promise<StandInResponse> {
+        const fault = this.recorder.takeFault(request.method, request.path);
+        if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+        let answer: StandInResponse;
+        if (fault && fault.status !== undefined) {
+            answer = { status: fault.status, body: umsError(fault.status, fault.status === 429 ? 'Too many requests, please try again later.' : 'Service unavailable', fault.status * 100) };
+            if (fault.retryAfterSeconds !== undefined) answer.headers = { 'retry-after': String(fault.retryAfterSeconds) };
+        } else {
+            answer = this.handle(request);
+        }
+        this.recorder.record({
+            method: request.method,
+            path: request.path,
+            headers: request.headers,
+            body: request.json ?? (request.rawBody.length ? request.rawBody.toString() : undefined),
+            status: answer.status,
+        });
+        return answer;
+    }
+
+    private handle(request: StandInRequest): StandInResponse {
+        const { method, path } = request;
+        const account = `/api/account/${this.accountId}`;
+        const csds = path.match(/^\/api\/account\/([^/]+)\/service\/([^/]+)\/baseURI\.json$/);
+        if (csds && method === 'GET') {
+            if (csds[1] !== this.accountId) return { status: 400, body: { message: `Unknown account ${csds[1]}` } };
+            return { status: 200, body: { service: csds[2], account: this.accountId, baseURI: new URL(this.url).host } };
+        }
+        if (method !== 'POST') return { status: 405, body: { message: `${method} ${path} is not supported` } };
+        if (path === `/sentinel${account}/app/token`) return this.issueAppJwt(request);
+        if (path === `${account}/consumer`) return this.issueConsumerJws(request);
+        if (path === `${account}/messaging/consumer/conversation`) return this.createConversation(request);
+        if (path === `${account}/messaging/consumer/conversation/send`) return this.send(request);
+        return { status: 404, body: { message: `Not found: ${path}` } };
+    }
+
+    /** Sentinel: client credentials in an `application/x-www-form-urlencoded` body. */
+    private issueAppJwt(request: StandInRequest): StandInResponse {
+        if (request.query.get('grant_type') !== 'client_credentials') return { status: 400, body: { error: 'unsupported_grant_type' } };
+        if (!String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+            return { status: 400, body: { error: 'invalid_request', error_description: 'Content-Type must be application/x-www-form-urlencoded' } };
+        }
+        const form = new URLSearchParams(request.rawBody.toString('utf8'));
+        if (form.get('client_id') !== this.clientId || form.get('client_secret') !== this.clientSecret) {
+            return { status: 401, body: { error: 'invalid_client', error_description: 'Client authentication failed' } };
+        }
+        const now = Math.floor(Date.now() / 1000);
+        const token = this.tokens.issue(
+            { aud: this.accountId, azp: this.clientId, scope: 'msg.consumer', iss: 'Sentinel', iat: now, exp: now + (this.options.appJwtLifetimeSeconds ?? 3600), jti: randomUUID() },
+            `appjwt-${this.accountId}`
+        );
+        return { status: 200, body: { access_token: token, token_type: 'Bearer' } };
+    }
+
+    private issueConsumerJws(request: StandInRequest): StandInResponse {
+        const appError = this.checkAppJwt(request);
+        if (appError) return appError;
+        const externalId = (request.json as Json | undefined)?.ext_consumer_id;
+        if (typeof externalId !== 'string' || externalId === '') return { status: 400, body: umsError(400, 'ext_consumer_id is required', 40001) };
+        const token = this.tokens.issue({ account_id: this.accountId, ext_consumer_id: externalId, lp_consumer_id: lpConsumerId(this.accountId, externalId) }, 'consumerjws');
+        return { status: 201, body: { token } };
+    }
+
+    private checkAppJwt(request: StandInRequest): StandInResponse | undefined {
+        const header = request.headers.authorization;
+        if (!header) return { status: 401, body: umsError(401, 'AppJWT is missing', 40105, 'AUTHORIZATION header is not present') };
+        const claims = this.tokens.read(String(header));
+        if (!claims || claims.iss !== 'Sentinel' || claims.aud !== this.accountId || claims.exp * 1000 <= Date.now()) {
+            return { status: 401, body: umsError(401, 'Invalid AppJWT', 40102, 'AppJWT has expired or is invalid') };
+        }
+        return undefined;
+    }
+
+    /** Both tokens of a CONVERSATION / SEND call; resolves with the consumer's claims or an error answer. */
+    private checkTokens(request: StandInRequest): { consumer: Json } | { error: StandInResponse } {
+        const appError = this.checkAppJwt(request);
+        if (appError) return { error: appError };
+        const onBehalf = request.headers['x-lp-on-behalf'];
+        if (!onBehalf) return { error: { status: 401, body: umsError(401, 'ConsumerJWS is missing', 40104, 'X_ON_BEHALF_HEADER is not present') } };
+        const consumer = this.tokens.read(String(onBehalf));
+        if (!consumer || consumer.account_id !== this.accountId) return { error: { status: 401, body: umsError(401, 'Invalid ConsumerJWS', 40103, 'ConsumerJWS is invalid') } };
+        return { consumer };
+    }
+
+    private createConversation(request: StandInRequest): StandInResponse {
+        const tokens = this.checkTokens(request);
+        if ('error' in tokens) return tokens.error;
+        const batch = request.json;
+        if (!Array.isArray(batch) || batch.length !== 2) return { status: 400, body: umsError(400, 'The body must be an array: [userprofile.SetUserProfile, cm.ConsumerRequestConversation]', 40000) };
+        const [profile, requestConversation] = batch as Json[];
+        if (profile?.type !== 'userprofile.SetUserProfile' || requestConversation?.type !== 'cm.ConsumerRequestConversation') {
+            return { status: 400, body: umsError(400, 'Expected userprofile.SetUserProfile then cm.ConsumerRequestConversation', 40000) };
+        }
+        for (const req of batch as Json[]) {
+            if (req.kind !== 'req' || typeof req.id !== 'string' || req.id.length < 1 || req.id.length > 64) return { status: 400, body: umsError(400, 'Each request needs kind "req" and an id of 1-64 characters', 40000) };
+        }
+        if (requestConversation.body?.brandId !== this.accountId) return { status: 400, body: umsError(400, 'Brand Id is missing', 40001) };
+        const consumerId = String(tokens.consumer.lp_consumer_id);
+        if ([...this.conversations.values()].some((c) => c.consumerId === consumerId && c.state === 'OPEN')) {
+            return { status: 400, body: umsError(400, 'The consumer already has an open conversation', 40000) };
+        }
+        const now = Date.now();
+        const conversation: LivePersonSandboxConversation = {
+            id: randomUUID(),
+            externalConsumerId: String(tokens.consumer.ext_consumer_id),
+            consumerId,
+            skillId: String(requestConversation.body.skillId ?? '-1'),
+            campaignInfo: requestConversation.body.campaignInfo,
+            userProfile: profile.body,
+            clientProperties: request.headers['client-properties'] as string | undefined,
+            state: 'OPEN',
+            startTs: now,
+            metaDataLastUpdateTs: now,
+            nextSequence: 0,
+            events: [],
+        };
+        this.conversations.set(conversation.id, conversation);
+        this.background(conversation.id, () => this.conversationNotification(conversation.id));
+        return {
+            status: 200,
+            body: [
+                { code: 'OK', body: { msg: 'OK User Profile set successfully' }, reqId: profile.id },
+                { code: 'OK', body: { conversationId: conversation.id }, reqId: requestConversation.id },
+            ],
+        };
+    }
+
+    private send(request: StandInRequest): StandInResponse {
+        const tokens = this.checkTokens(request);
+        if ('error' in tokens) return tokens.error;
+        const req = request.json as Json | undefined;
+        if (!req || Array.isArray(req) || req.kind !== 'req' || typeof req.id !== 'string' || req.id.length < 1 || req.id.length > 64) {
+            return { status: 400, body: umsError(400, 'The body must be one request with kind "req" and an id of 1-64 characters', 40000) };
+        }
+        const conversationId = req.body?.conversationId ?? req.body?.dialogId;
+        const conversation = this.conversations.get(String(conversationId));
+        if (!conversation) return { status: 400, body: { reqId: req.id, code: 400, body: `Conversation ${conversationId} not found` } };
+        if (conversation.consumerId !== tokens.consumer.lp_consumer_id) {
+            return { status: 401, body: umsError(401, 'Unauthorized', 40103, 'The consumer does not own this conversation') };
+        }
+        if (conversation.state === 'CLOSE') return { status: 400, body: { reqId: req.id, code: 400, body: 'The conversation is closed' } };
+        if (req.type === 'cm.UpdateConversationField') {
+            const field = req.body?.conversationField;
+            if (field?.field !== 'ConversationStateField' || field.conversationState !== 'CLOSE') {
+                return { status: 400, body: { reqId: req.id, code: 400, body: 'Only ConversationStateField CLOSE is supported for consumers' } };
+            }
+            conversation.state = 'CLOSE';
+            conversation.closeReason = 'CONSUMER';
+            this.touch(conversation);
+            this.background(conversation.id, () => this.conversationNotification(conversation.id));
+            return { status: 200, body: { reqId: req.id, code: 'OK', body: 'Conversation closed' } };
+        }
+        if (req.type !== 'ms.PublishEvent') return { status: 400, body: { reqId: req.id, code: 400, body: `Unsupported type ${req.type}` } };
+        const event = req.body?.event as Json | undefined;
+        const problem = checkEvent(event);
+        if (problem) return { status: 400, body: { reqId: req.id, code: 400, body: problem } };
+        const sequenced = event!.type !== 'ChatStateEvent';
+        if (!sequenced) conversation.consumerChatState = event!.chatState;
+        const stored: LivePersonSandboxEvent = {
+            ...(sequenced ? { sequence: conversation.nextSequence++ } : {}),
+            role: 'CONSUMER',
+            originatorId: conversation.consumerId,
+            event: event!,
+            ...(req.metadata ? { metadata: req.metadata } : {}),
+            serverTimestamp: Date.now(),
+        };
+        conversation.events.push(stored);
+        if (this.options.echoConsumerEvents !== false) {
+            this.background(conversation.id, () => this.messagingNotification([this.changeOf(conversation, stored)]));
+        }
+        return { status: 200, body: { reqId: req.id, code: 'OK', body: sequenced ? { sequence: stored.sequence } : {} } };
+    }
+
+    private agentChange(conversationId: string, event: Json, sequenced: boolean, audience?: string): Json {
+        const c = this.conversation(conversationId);
+        const agentId = c.agentId ?? 'agent-1';
+        const stored: LivePersonSandboxEvent = { ...(sequenced ? { sequence: c.nextSequence++ } : {}), role: 'ASSIGNED_AGENT', originatorId: agentId, event, serverTimestamp: Date.now() };
+        c.events.push(stored);
+        return { ...this.changeOf(c, stored), ...(audience ? { messageAudience: audience } : {}) };
+    }
+
+    private changeOf(c: LivePersonSandboxConversation, e: LivePersonSandboxEvent): Json {
+        return {
+            ...(e.sequence !== undefined ? { sequence: e.sequence } : {}),
+            originatorId: e.originatorId,
+            originatorMetadata: { id: e.originatorId, role: e.role },
+            ...(e.event.type !== 'ChatStateEvent' ? { serverTimestamp: e.serverTimestamp } : {}),
+            event: e.event,
+            conversationId: c.id,
+            dialogId: c.id,
+            ...(e.event.type !== 'ChatStateEvent' ? { messageAudience: 'ALL' } : {}),
+            ...(e.metadata ? { metadata: e.metadata } : {}),
+        };
+    }
+
+    private touch(c: LivePersonSandboxConversation): void {
+        c.metaDataLastUpdateTs = Math.max(Date.now(), c.metaDataLastUpdateTs + 1);
+    }
+
+    /** Runs deliveries of one conversation one after the other, as LivePerson keeps per-conversation order. */
+    private inOrder<T>(conversationId: string, task: () => Promise<T>): Promise<T> {
+        const previous = this.chains.get(conversationId) ?? Promise.resolve();
+        const next = previous.then(task, task);
+        const tail = next.catch(() => undefined);
+        this.chains.set(conversationId, tail);
+        void tail.then(() => {
+            if (this.chains.get(conversationId) === tail) this.chains.delete(conversationId);
+        });
+        return next;
+    }
+
+    /** Delivers after the current response, in the conversation's order (the notification is built when sent). */
+    private background(conversationId: string, notification: () => Json): void {
+        if (!this.webhookUrl) return;
+        const delivery = this.inOrder(conversationId, async () => {
+            await new Promise((resolve) => setImmediate(resolve));
+            return this.deliver(notification());
+        }).catch(() => undefined);
+        this.pending.add(delivery);
+        void delivery.finally(() => this.pending.delete(delivery));
+    }
+}
+
+function checkEvent(event: Json | undefined): string | undefined {
+    switch (event?.type) {
+        case 'ContentEvent':
+            if (typeof event.message !== 'string' && (typeof event.message !== 'object' || event.message === null)) return 'ContentEvent.message is required';
+            return typeof event.contentType === 'string' ? undefined : 'ContentEvent.contentType is required';
+        case 'RichContentEvent':
+            return event.content && typeof event.content === 'object' && typeof event.content.type === 'string' ? undefined : 'RichContentEvent.content needs a type';
+        case 'ChatStateEvent':
+            return CHAT_STATES.has(event.chatState) ? undefined : `ChatStateEvent.chatState must be one of ${[...CHAT_STATES].join(', ')}`;
+        case 'AcceptStatusEvent':
+            if (!ACCEPT_STATUSES.has(event.status)) return `AcceptStatusEvent.status must be one of ${[...ACCEPT_STATUSES].join(', ')}`;
+            return Array.isArray(event.sequenceList) && event.sequenceList.every((n: unknown) => Number.isInteger(n)) ? undefined : 'AcceptStatusEvent.sequenceList must be a list of sequences';
+        default:
+            return `Unsupported event type ${event?.type}`;
+    }
+}
+
+function umsError(code: number, title: string, errorCode: number, details = title): Json {
+    return { kind: 'resp', code, body: { title, details, errorCode }, type: '.ReqBody$ErrorResp' };
+}
