@@ -7,6 +7,17 @@ export interface ExampleConfig {
         tenant?: string;
         queueId?: string;
     };
+    livePerson?: {
+        accountId: string;
+        clientId: string;
+        clientSecret: string;
+        csdsUrl: string;
+        sentinelUrl?: string;
+        idpUrl?: string;
+        messagingUrl?: string;
+        /** Default skill of conversations opened through `POST /api/liveperson/conversations`. */
+        skillId?: string;
+    };
 }
 
 /** Reads the configuration; a vendor is enabled when its credentials are set. Throws on a malformed value. */
@@ -20,6 +31,24 @@ export function readConfig(env: NodeJS.ProcessEnv): ExampleConfig {
             baseUrl: env.EIGHTBYEIGHT_BASE_URL || 'https://api.8x8.com',
             tenant: env.EIGHTBYEIGHT_TENANT || undefined,
             queueId: env.EIGHTBYEIGHT_QUEUE_ID || undefined,
+        };
+    }
+    const livePersonCredentials = ['LIVEPERSON_ACCOUNT_ID', 'LIVEPERSON_CLIENT_ID', 'LIVEPERSON_CLIENT_SECRET'];
+    const present = livePersonCredentials.filter((name) => env[name]);
+    if (present.length > 0 && present.length < livePersonCredentials.length) {
+        const missing = livePersonCredentials.filter((name) => !env[name]);
+        throw new Error(`The LivePerson route needs ${livePersonCredentials.join(', ')}; missing: ${missing.join(', ')}.`);
+    }
+    if (present.length === livePersonCredentials.length) {
+        config.livePerson = {
+            accountId: env.LIVEPERSON_ACCOUNT_ID!,
+            clientId: env.LIVEPERSON_CLIENT_ID!,
+            clientSecret: env.LIVEPERSON_CLIENT_SECRET!,
+            csdsUrl: env.LIVEPERSON_CSDS_URL || 'https://api.liveperson.net',
+            sentinelUrl: env.LIVEPERSON_SENTINEL_URL || undefined,
+            idpUrl: env.LIVEPERSON_IDP_URL || undefined,
+            messagingUrl: env.LIVEPERSON_MESSAGING_URL || undefined,
+            skillId: env.LIVEPERSON_SKILL_ID || undefined,
         };
     }
     return config;

@@ -1,21 +1,25 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import express from 'express';
-import { EightByEightAdapter, type Logger } from 'botbuilder-contact-center';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { EightByEightAdapter, LivePersonAdapter, type Logger } from 'botbuilder-contact-center';
 import { EchoBot } from './echoBot';
 import { readConfig, type ExampleConfig } from './config';
+import { openLivePersonConversation } from './livePersonConversations';
+import { turnErrorHandler } from './turnErrors';
 
 /** A running example server. */
 export interface RunningExample {
     url: string;
     server: Server;
     eightByEight?: EightByEightAdapter;
+    livePerson?: LivePersonAdapter;
     close(): Promise<void>;
 }
 
 /**
- * Builds and starts the example server: `POST /api/8x8/webhook`, `GET /healthz`.
- * The webhook route has no body parser in front of it: the adapter reads and verifies the raw bytes.
+ * Builds and starts the example server: `POST /api/8x8/webhook`, `POST /api/liveperson/webhook`,
+ * `POST /api/liveperson/conversations`, `GET /healthz`. The webhook routes have no body parser in front of them:
+ * the adapters read and verify the raw bytes.
  */
 export async function startExample(config: ExampleConfig, logger: Logger = console): Promise<RunningExample> {
     const bot = new EchoBot();
@@ -31,11 +35,7 @@ export async function startExample(config: ExampleConfig, logger: Logger = conso
             handoffQueueId: config.eightByEight.queueId,
             logger,
         });
-        eightByEight.onTurnError = async (_context, error) => {
-            // Rethrown: the webhook is answered 500 and 8x8 redelivers the event, so nothing accepted is lost.
-            logger.error(`8x8 turn failed: ${error instanceof Error ? error.message : String(error)}`);
-            throw error;
-        };
+        eightByEight.onTurnError = turnErrorHandler('8x8', logger);
         const adapter = eightByEight;
         // app.all, not app.post: the adapter itself answers other methods with 405.
         app.all('/api/8x8/webhook', (req, res) => adapter.process(req, res, (context) => bot.run(context)));
@@ -45,8 +45,40 @@ export async function startExample(config: ExampleConfig, logger: Logger = conso
         });
     }
 
+    let livePerson: LivePersonAdapter | undefined;
+    if (config.livePerson) {
+        const lp = config.livePerson;
+        livePerson = new LivePersonAdapter({
+            accountId: lp.accountId,
+            clientId: lp.clientId,
+            clientSecret: lp.clientSecret,
+            csdsUrl: lp.csdsUrl,
+            sentinelUrl: lp.sentinelUrl,
+            idpUrl: lp.idpUrl,
+            messagingUrl: lp.messagingUrl,
+            skillId: lp.skillId,
+            logger,
+        });
+        livePerson.onTurnError = turnErrorHandler('liveperson', logger);
+        const adapter = livePerson;
+        app.all('/api/liveperson/webhook', (req, res) => adapter.process(req, res, (context) => bot.run(context)));
+        app.post('/api/liveperson/conversations', express.json({ limit: '16kb' }), openLivePersonConversation(adapter, logger, lp.skillId));
+    } else {
+        app.post(['/api/liveperson/webhook', '/api/liveperson/conversations'], (_req, res) => {
+            res.status(404).json({ error: 'The LivePerson routes are not enabled: set LIVEPERSON_ACCOUNT_ID, LIVEPERSON_CLIENT_ID and LIVEPERSON_CLIENT_SECRET.' });
+        });
+    }
+
     app.get('/healthz', (_req, res) => {
-        res.json({ status: 'ok', routes: { eightByEight: Boolean(eightByEight) } });
+        res.json({ status: 'ok', routes: { eightByEight: Boolean(eightByEight), livePerson: Boolean(livePerson) } });
+    });
+    app.use((_req, res) => {
+        res.status(404).json({ error: 'Not found.' });
+    });
+    // Body-parser failures (bad JSON, too large) as JSON errors instead of Express's HTML page.
+    app.use((err: { status?: number; type?: string; message?: string }, _req: Request, res: Response, _next: NextFunction) => {
+        const status = typeof err.status === 'number' && err.status >= 400 && err.status < 600 ? err.status : 500;
+        res.status(status).json({ error: status === 500 ? 'Internal error.' : `Bad request: ${err.message ?? err.type}` });
     });
 
     const server = await new Promise<Server>((resolve, reject) => {
@@ -58,10 +90,12 @@ export async function startExample(config: ExampleConfig, logger: Logger = conso
         url,
         server,
         eightByEight,
+        livePerson,
         async close() {
             server.closeAllConnections();
             await new Promise<void>((resolve) => server.close(() => resolve()));
             await eightByEight?.close();
+            await livePerson?.close();
         },
     };
 }
@@ -75,6 +109,12 @@ async function main(): Promise<void> {
         console.log(`  POST ${running.url}/api/8x8/webhook  (8x8 Chat Gateway at ${config.eightByEight.baseUrl})`);
     } else {
         console.log('  8x8 route disabled: set EIGHTBYEIGHT_API_KEY (and EIGHTBYEIGHT_BASE_URL, EIGHTBYEIGHT_QUEUE_ID) to enable it.');
+    }
+    if (config.livePerson) {
+        console.log(`  POST ${running.url}/api/liveperson/webhook  (LivePerson account ${config.livePerson.accountId})`);
+        console.log(`  POST ${running.url}/api/liveperson/conversations  {"consumerId": "...", "text": "..."} opens a conversation`);
+    } else {
+        console.log('  LivePerson routes disabled: set LIVEPERSON_ACCOUNT_ID, LIVEPERSON_CLIENT_ID and LIVEPERSON_CLIENT_SECRET to enable them.');
     }
     const stop = () => void running.close().then(() => process.exit(0));
     process.once('SIGINT', stop);

@@ -187,7 +187,7 @@ describe('echo example × 8x8 stand-in (integration, loopback HTTP)', function (
         expect(JSON.parse(get.body).error).to.match(/Method GET is not allowed/);
         expect(messagePaths(id).length).to.equal(before);
         const health = await rawPost(`${example.url}/healthz`, '', {}, 'GET');
-        expect(JSON.parse(health.body)).to.deep.equal({ status: 'ok', routes: { eightByEight: true } });
+        expect(JSON.parse(health.body)).to.deep.equal({ status: 'ok', routes: { eightByEight: true, livePerson: false } });
     });
 
     it('answers WEB_HOOK_VERIFY with 2xx, signed or not, without a turn', async () => {

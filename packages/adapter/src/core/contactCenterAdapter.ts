@@ -18,7 +18,7 @@ import { consoleLogger, describeError, type Logger } from './logger';
 import type { WebhookPipelineOptions } from './webhookOptions';
 
 /** The bot's turn handler, as passed to `process()` and `continueConversation()`. */
-export type BotLogic = (context: TurnContext) => Promise<void>;
+export type BotLogic = (context: TurnContext) => Promise<unknown>;
 
 /**
  * One vendor event accepted from a webhook, ready to become zero or more turns.
@@ -213,7 +213,9 @@ export abstract class ContactCenterAdapter extends BotAdapter {
 
     /** Runs a single activity (inbound or proactive) as a turn through the middleware and the bot. */
     protected async runTurn(activity: Partial<Activity>, logic: BotLogic): Promise<void> {
-        await this.runMiddleware(new TurnContext(this, activity), logic);
+        await this.runMiddleware(new TurnContext(this, activity), async (context) => {
+            await logic(context);
+        });
     }
 
     /** De-duplicates, queues and runs the events of one request; resolves with the HTTP status to answer. */

@@ -71,8 +71,11 @@ export class VendorHttpClient {
         for (let attempt = 1; ; attempt++) {
             let outcome: { status: number; headers: Record<string, string | string[] | undefined>; body: unknown } | undefined;
             let networkError: unknown;
+            // Outside the try: a failure to get credentials (e.g. a token request that failed) is that call's own
+            // error, already retried there, not a network error of this one.
+            const headers = { ...(typeof req.headers === 'function' ? await req.headers() : req.headers) };
             try {
-                outcome = await this.attempt(req);
+                outcome = await this.attempt(req, headers);
             } catch (err) {
                 networkError = err;
             }
@@ -108,8 +111,7 @@ export class VendorHttpClient {
         await this.agent.close();
     }
 
-    private async attempt(req: VendorRequest) {
-        const headers = { ...(typeof req.headers === 'function' ? await req.headers() : req.headers) };
+    private async attempt(req: VendorRequest, headers: Record<string, string>) {
         let body: string | FormData | undefined;
         if (req.body !== undefined) {
             if (typeof req.body === 'string' || req.body instanceof FormData) {

@@ -1,0 +1,39 @@
+import type { Request, Response } from 'express';
+import { VendorApiError, type LivePersonAdapter, type Logger } from 'botbuilder-contact-center';
+
+/**
+ * `POST /api/liveperson/conversations` `{ consumerId, skillId?, text? }` → `201 { conversationId }`: opens a
+ * LivePerson conversation for a consumer and, with `text`, says it as the consumer's first message. Example-only: a
+ * real bot opens conversations from its own logic (e.g. when a customer elsewhere asks for a human); do not expose
+ * this route to the internet without authentication.
+ */
+export function openLivePersonConversation(adapter: LivePersonAdapter, logger: Logger, defaultSkillId?: string) {
+    return async (req: Request, res: Response): Promise<void> => {
+        const body = req.body as Record<string, unknown> | undefined;
+        const problem = validate(body);
+        if (problem) {
+            res.status(400).json({ error: problem });
+            return;
+        }
+        const { consumerId, skillId, text } = body as { consumerId: string; skillId?: string; text?: string };
+        try {
+            const reference = await adapter.openConversation({ consumerId, skillId: skillId ?? defaultSkillId });
+            if (text) await adapter.continueConversation(reference, (context) => context.sendActivity(text));
+            res.status(201).json({ conversationId: reference.conversation!.id });
+        } catch (err) {
+            logger.error(`liveperson: could not open a conversation for ${consumerId}: ${(err as Error).message}`);
+            const status = err instanceof VendorApiError ? 502 : 500;
+            res.status(status).json({ error: err instanceof VendorApiError ? `LivePerson refused: ${err.message}` : 'Could not open the conversation.' });
+        }
+    };
+}
+
+function validate(body: Record<string, unknown> | undefined): string | undefined {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return 'Send a JSON object: { "consumerId": "...", "skillId"?: "...", "text"?: "..." }.';
+    if (typeof body.consumerId !== 'string' || body.consumerId.trim() === '') return '"consumerId" is required (a non-empty string).';
+    if (body.consumerId.length > 256) return '"consumerId" is longer than 256 characters.';
+    for (const name of ['skillId', 'text'] as const) {
+        if (body[name] !== undefined && (typeof body[name] !== 'string' || body[name] === '')) return `"${name}" must be a non-empty string when given.`;
+    }
+    return undefined;
+}
