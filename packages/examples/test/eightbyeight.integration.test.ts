@@ -6,19 +6,10 @@
 import { request as httpRequest } from 'node:http';
 import { expect } from 'chai';
 import { EightByEightSandbox } from 'botbuilder-contact-center-sandbox';
-import type { Logger } from 'botbuilder-contact-center';
 import { startExample, type RunningExample } from '../src/server';
+import { capturingLogger } from './helpers';
 
 const API_KEY = 'test-8x8-api-key-5f2c9a71';
-
-/** A logger that keeps every line, so tests can look for secrets and expected warnings. */
-function capturingLogger(): Logger & { lines: string[] } {
-    const lines: string[] = [];
-    const keep = (level: string) => (message: string, ...meta: unknown[]) => {
-        lines.push(`${level} ${message} ${meta.map((m) => (m instanceof Error ? `${m.message} ${m.stack}` : JSON.stringify(m))).join(' ')}`);
-    };
-    return { lines, debug: keep('debug'), info: keep('info'), warn: keep('warn'), error: keep('error') };
-}
 
 function rawPost(url: string, body: string | Buffer, headers: Record<string, string> = {}, method = 'POST'): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {

@@ -6,18 +6,10 @@
  */
 import { expect } from 'chai';
 import { LivePersonSandbox, type RecordedRequest } from 'botbuilder-contact-center-sandbox';
-import type { Logger } from 'botbuilder-contact-center';
 import { startExample, type RunningExample } from '../src/server';
+import { capturingLogger } from './helpers';
 
 const SECRET = 'example-lp-secret-4be2d9';
-
-function capturingLogger(): Logger & { lines: string[] } {
-    const lines: string[] = [];
-    const keep = (level: string) => (message: string, ...meta: unknown[]) => {
-        lines.push(`${level} ${message} ${meta.map((m) => (m instanceof Error ? `${m.message} ${m.stack}` : JSON.stringify(m))).join(' ')}`);
-    };
-    return { lines, debug: keep('debug'), info: keep('info'), warn: keep('warn'), error: keep('error') };
-}
 
 describe('echo example × LivePerson stand-in (integration, loopback HTTP)', function () {
     this.timeout(20000);

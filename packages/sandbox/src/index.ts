@@ -22,3 +22,4 @@ export type {
     LivePersonDeliveryResult,
     LivePersonSignatureMode,
 } from './liveperson/livePersonSandbox';
+export { VendorStandIn } from './vendorStandIn';

@@ -1,6 +1,7 @@
 import { ActivityTypes, type Activity, type ResourceResponse, type TurnContext } from 'botbuilder';
 import { newActivityId } from '../core/activityHelpers';
 import { ContactCenterAdapter, type InboundWork } from '../core/contactCenterAdapter';
+import { ConversationRecords } from '../core/conversationRecords';
 import { WebhookRequestError } from '../core/errors';
 import { parseJsonBody, requireRawBody, type WebhookRequest } from '../core/http';
 import { VendorHttpClient } from '../core/httpClient';
@@ -40,11 +41,13 @@ export class EightByEightAdapter extends ContactCenterAdapter {
     readonly client: EightByEightClient;
     private readonly options: ResolvedEightByEightOptions;
     private readonly verifier: EightByEightSignatureVerifier;
+    private readonly records: ConversationRecords<EightByEightConversationRecord>;
 
     constructor(options: EightByEightAdapterOptions) {
         const resolved = resolveEightByEightOptions(options);
         super(resolved);
         this.options = resolved;
+        this.records = new ConversationRecords(this.storage, '8x8/conversations');
         const http = new VendorHttpClient({
             vendor: '8x8',
             retry: resolved.retry,
@@ -102,7 +105,7 @@ export class EightByEightAdapter extends ContactCenterAdapter {
         const requests = fromActivity(activity, { handoffQueueId: this.options.handoffQueueId, handBack: this.options.handBack });
         await this.client.executeAll(requests, this.options.maxAttachmentBytes ?? 20 * 1024 * 1024);
         const isHandoff = activity.type === ActivityTypes.Handoff || (activity.type === ActivityTypes.Event && activity.name === 'handoff.initiate');
-        if (isHandoff) await this.updateRecord(activity.conversation!.id, (record) => ({ ...record, owner: 'queue', transferring: false }));
+        if (isHandoff) await this.records.update(activity.conversation!.id, (record) => ({ ...record, owner: 'queue', transferring: false }));
         return { id: activity.type === ActivityTypes.Message ? newActivityId() : '' };
     }
 
@@ -118,36 +121,16 @@ export class EightByEightAdapter extends ContactCenterAdapter {
     }
 
     private async prepare(event: Exclude<EightByEightEvent, { eventType: 'WEB_HOOK_VERIFY' }>, eventId: string): Promise<Partial<Activity>[]> {
-        const record = await this.readRecord(event.conversationId);
+        const record = await this.records.read(event.conversationId);
         const mapped = toActivities(event, {
             eventId,
             botAccount: { id: this.options.botAccount.id, name: this.options.botAccount.name ?? 'Bot' },
             serviceUrl: this.options.baseUrl,
             record,
         });
-        if (JSON.stringify(mapped.record) !== JSON.stringify(record)) await this.writeRecord(event.conversationId, mapped.record);
+        await this.records.writeIfChanged(event.conversationId, record, mapped.record);
         return mapped.activities;
     }
-
-    private async updateRecord(conversationId: string, change: (record: EightByEightConversationRecord) => EightByEightConversationRecord): Promise<void> {
-        await this.writeRecord(conversationId, change(await this.readRecord(conversationId)));
-    }
-
-    private async readRecord(conversationId: string): Promise<EightByEightConversationRecord> {
-        const key = recordKey(conversationId);
-        const stored = (await this.storage.read([key]))[key] as (EightByEightConversationRecord & { eTag?: string }) | undefined;
-        const { eTag: _eTag, ...record } = stored ?? {};
-        return record;
-    }
-
-    private async writeRecord(conversationId: string, record: EightByEightConversationRecord): Promise<void> {
-        // Conversations run one turn at a time here, so last-writer-wins ('*') is safe within an instance.
-        await this.storage.write({ [recordKey(conversationId)]: { ...record, eTag: '*' } });
-    }
-}
-
-function recordKey(conversationId: string): string {
-    return `8x8/conversations/${conversationId}`;
 }
 
 function isHandshake(raw: Buffer): boolean {

@@ -4,6 +4,7 @@
  * that checks a parsed body before it is mapped. Unknown extra fields are kept (8x8 adds fields over time).
  */
 import { z } from 'zod';
+import { describeSchemaIssues } from '../core/schemaIssues';
 
 const looseObject = <T extends z.ZodRawShape>(shape: T) => z.object(shape).passthrough();
 
@@ -141,18 +142,6 @@ export type ParsedEvent =
     | { kind: 'event'; event: EightByEightEvent }
     | { kind: 'unknown'; eventType: string }
     | { kind: 'invalid'; problem: string };
-
-/** Describes the first problems zod found, naming each field by its path (`data.sender.id: Expected string`). */
-export function describeSchemaIssues(error: z.ZodError, limit = 3, prefix = ''): string {
-    return error.issues
-        .slice(0, limit)
-        .map((issue) => {
-            const path = [prefix, ...issue.path].filter((p) => p !== '').join('.') || '(body)';
-            const missing = issue.code === 'invalid_type' && issue.received === 'undefined';
-            return missing ? `${path} is required` : `${path}: ${issue.message}`;
-        })
-        .join('; ');
-}
 
 /** Checks a parsed webhook body against the schema of its `eventType`. Pure; never throws. */
 export function parseEightByEightEvent(body: unknown): ParsedEvent {

@@ -2,6 +2,7 @@ import { ActivityTypes, TurnContext, type Activity, type ConversationReference, 
 import { newActivityId } from '../core/activityHelpers';
 import { BoundedMemoryStorage } from '../core/boundedMemoryStorage';
 import { ContactCenterAdapter, type BotLogic, type InboundWork } from '../core/contactCenterAdapter';
+import { ConversationRecords } from '../core/conversationRecords';
 import { UnsupportedOperationError, WebhookRequestError } from '../core/errors';
 import { headerValue, parseJsonBody, requireRawBody, type WebhookRequest } from '../core/http';
 import { VendorHttpClient } from '../core/httpClient';
@@ -78,12 +79,14 @@ export class LivePersonAdapter extends ContactCenterAdapter {
     readonly client: LivePersonClient;
     private readonly options: ResolvedLivePersonOptions;
     private readonly serviceUrl: string;
+    private readonly records: ConversationRecords<LivePersonConversationRecord>;
 
     constructor(options: LivePersonAdapterOptions) {
         const resolved = resolveLivePersonOptions(options);
         // Conversation records and ConsumerJWS tokens must outlive long agent conversations: a week by default.
         super({ ...resolved, storage: resolved.storage ?? new BoundedMemoryStorage({ maxItems: 100_000, ttlMs: 7 * 24 * 60 * 60 * 1000 }) });
         this.options = resolved;
+        this.records = new ConversationRecords(this.storage, 'liveperson/conversations');
         this.serviceUrl = resolved.messagingUrl ?? resolved.csdsUrl;
         let auth: LivePersonAuth | undefined;
         const http = new VendorHttpClient({
@@ -133,7 +136,7 @@ export class LivePersonAdapter extends ContactCenterAdapter {
         const campaignInfo = options.campaignInfo ?? (options.skillId ? undefined : this.options.campaignInfo);
         const conversationId = await this.client.requestConversation(options.consumerId, { ...options, skillId, campaignInfo });
         await this.inConversationOrder(conversationId, () =>
-            this.updateRecord(conversationId, (record) => ({ ...record, consumerId: options.consumerId, dialogId: record.dialogId ?? conversationId }))
+            this.records.update(conversationId, (record) => ({ ...record, consumerId: options.consumerId, dialogId: record.dialogId ?? conversationId }))
         );
         this.logger.info(`liveperson: opened conversation ${conversationId}`);
         return this.reference(conversationId);
@@ -180,7 +183,7 @@ export class LivePersonAdapter extends ContactCenterAdapter {
 
     protected override async sendToVendor(context: TurnContext, activity: Partial<Activity>): Promise<ResourceResponse> {
         const conversationId = activity.conversation?.id ?? '';
-        const record = await this.readRecord(conversationId);
+        const record = await this.records.read(conversationId);
         if (!record.consumerId) {
             throw new UnsupportedOperationError(
                 `LivePersonAdapter: cannot send to conversation ${conversationId}: this connector did not open it, so it has no consumer to act for. ` +
@@ -195,7 +198,7 @@ export class LivePersonAdapter extends ContactCenterAdapter {
             if (sequence === undefined && (request.operation === 'publishContent' || request.operation === 'publishRichContent')) sequence = result.sequence;
         }
         const nextRecord = activity.type === ActivityTypes.EndOfConversation ? { ...mapping.record, closed: true } : mapping.record;
-        if (JSON.stringify(nextRecord) !== JSON.stringify(record)) await this.writeRecord(conversationId, nextRecord);
+        await this.records.writeIfChanged(conversationId, record, nextRecord);
         if (activity.type === ActivityTypes.Typing && mapping.requests.length > 0) context.turnState.set(COMPOSING, true);
         if (activity.type === ActivityTypes.Message) await this.endComposing(context, conversationId);
         if (activity.type !== ActivityTypes.Message) return { id: '' };
@@ -251,15 +254,15 @@ export class LivePersonAdapter extends ContactCenterAdapter {
     }
 
     private async map(conversationId: string, mapping: (record: LivePersonConversationRecord) => InboundMapping): Promise<InboundMapping> {
-        const record = await this.readRecord(conversationId);
+        const record = await this.records.read(conversationId);
         const mapped = mapping(record);
-        if (JSON.stringify(mapped.record) !== JSON.stringify(record)) await this.writeRecord(conversationId, mapped.record);
+        await this.records.writeIfChanged(conversationId, record, mapped.record);
         return mapped;
     }
 
     /** ACCEPT then READ for an agent message the bot handled. Best effort: a failed receipt is logged, the turn stands. */
     private async acknowledge(conversationId: string, dialogId: string, sequence: number): Promise<void> {
-        const record = await this.readRecord(conversationId);
+        const record = await this.records.read(conversationId);
         if (!record.consumerId) return;
         try {
             await this.client.send(record.consumerId, acceptStatusRequest(conversationId, dialogId, 'ACCEPT', [sequence]));
@@ -274,7 +277,7 @@ export class LivePersonAdapter extends ContactCenterAdapter {
         if (!context.turnState.get(COMPOSING)) return;
         context.turnState.delete(COMPOSING);
         try {
-            const record = await this.readRecord(conversationId);
+            const record = await this.records.read(conversationId);
             if (record.consumerId) await this.client.send(record.consumerId, activeChatStateRequest(conversationId, record.dialogId ?? conversationId));
         } catch (err) {
             this.logger.warn(`liveperson: could not send the ACTIVE chat state to ${conversationId}: ${describeError(err)}`);
@@ -287,26 +290,6 @@ export class LivePersonAdapter extends ContactCenterAdapter {
             throw new WebhookRequestError(403, value ? `${name} "${value}" is not this connector's ${what}.` : `Missing ${name} header.`);
         }
     }
-
-    private async updateRecord(conversationId: string, change: (record: LivePersonConversationRecord) => LivePersonConversationRecord): Promise<void> {
-        await this.writeRecord(conversationId, change(await this.readRecord(conversationId)));
-    }
-
-    private async readRecord(conversationId: string): Promise<LivePersonConversationRecord> {
-        const key = recordKey(conversationId);
-        const stored = (await this.storage.read([key]))[key] as (LivePersonConversationRecord & { eTag?: string }) | undefined;
-        const { eTag: _eTag, ...record } = stored ?? {};
-        return record;
-    }
-
-    private async writeRecord(conversationId: string, record: LivePersonConversationRecord): Promise<void> {
-        // Records change in the conversation's order (turns and openConversation are queued per conversation).
-        await this.storage.write({ [recordKey(conversationId)]: { ...record, eTag: '*' } });
-    }
-}
-
-function recordKey(conversationId: string): string {
-    return `liveperson/conversations/${conversationId}`;
 }
 
 /**

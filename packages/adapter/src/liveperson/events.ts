@@ -4,6 +4,7 @@
  * the adapter relies on a field, so a malformed notification gets a 400 that names the field.
  */
 import { z } from 'zod';
+import { describeSchemaIssues } from '../core/schemaIssues';
 
 const quickReplySchema = z
     .object({
@@ -128,7 +129,7 @@ export const CONVERSATION_NOTIFICATION = 'cqm.ExConversationChangeNotification';
  */
 export function parseLivePersonNotification(body: unknown): ParsedLivePersonNotification {
     const envelope = notificationSchema.safeParse(body);
-    if (!envelope.success) return { kind: 'invalid', problem: describeIssues(envelope.error) };
+    if (!envelope.success) return { kind: 'invalid', problem: describeSchemaIssues(envelope.error) };
     const { type, body: inner } = envelope.data;
     if (type !== MESSAGING_NOTIFICATION && type !== CONVERSATION_NOTIFICATION) return { kind: 'unknown', type };
     const changes: LivePersonChange[] = [];
@@ -136,30 +137,20 @@ export function parseLivePersonNotification(body: unknown): ParsedLivePersonNoti
         const where = `body.changes[${index}]`;
         if (type === CONVERSATION_NOTIFICATION) {
             const parsed = conversationChangeSchema.safeParse(raw);
-            if (!parsed.success) return { kind: 'invalid', problem: describeIssues(parsed.error, where) };
+            if (!parsed.success) return { kind: 'invalid', problem: describeSchemaIssues(parsed.error, 3, where) };
             changes.push({ kind: 'conversation', change: parsed.data });
             continue;
         }
         const parsed = messagingChangeSchema.safeParse(raw);
-        if (!parsed.success) return { kind: 'invalid', problem: describeIssues(parsed.error, where) };
+        if (!parsed.success) return { kind: 'invalid', problem: describeSchemaIssues(parsed.error, 3, where) };
         const eventType = parsed.data.event.type;
         if (!['ContentEvent', 'RichContentEvent', 'AcceptStatusEvent', 'ChatStateEvent'].includes(eventType)) {
             changes.push({ kind: 'unknown', description: `${where}.event.type "${eventType}"` });
             continue;
         }
         const event = knownEventSchema.safeParse(parsed.data.event);
-        if (!event.success) return { kind: 'invalid', problem: describeIssues(event.error, `${where}.event`) };
+        if (!event.success) return { kind: 'invalid', problem: describeSchemaIssues(event.error, 3, `${where}.event`) };
         changes.push({ kind: 'messaging', change: { ...(parsed.data as Omit<LivePersonMessagingChange, 'event'>), event: event.data } });
     }
     return { kind: 'notification', type, changes };
-}
-
-function describeIssues(error: z.ZodError, prefix = ''): string {
-    return error.issues
-        .slice(0, 3)
-        .map((issue) => {
-            const path = [prefix, ...issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))].join('').replace(/^\./, '');
-            return `${path || 'body'} ${issue.message === 'Required' ? 'is required' : issue.message}`;
-        })
-        .join('; ');
 }

@@ -183,7 +183,7 @@ describe('LivePerson notification parsing', () => {
     it('a body without changes, or a change without a conversation, is invalid and names the field', () => {
         expect(parseLivePersonNotification({ type: 'ms.MessagingEventNotification', body: {} })).to.deep.equal({ kind: 'invalid', problem: 'body.changes is required' });
         const parsed = parseLivePersonNotification({ type: 'ms.MessagingEventNotification', body: { changes: [{ sequence: 1, event: { type: 'ContentEvent', message: 'x' } }] } });
-        expect(parsed).to.deep.equal({ kind: 'invalid', problem: 'body.changes[0].dialogId needs conversationId or dialogId' });
+        expect(parsed).to.deep.equal({ kind: 'invalid', problem: 'body.changes[0].dialogId: needs conversationId or dialogId' });
         const badEvent = parseLivePersonNotification({ type: 'ms.MessagingEventNotification', body: { changes: [{ dialogId: 'd', event: { type: 'ContentEvent' } }] } });
         expect(badEvent.kind).to.equal('invalid');
         expect((badEvent as { problem: string }).problem).to.match(/^body\.changes\[0\]\.event\.message/);

@@ -5,8 +5,9 @@
  * and conversation state (assignment, participants, messages). Tests and the benchmark drive it programmatically.
  */
 import { randomUUID } from 'node:crypto';
-import { StandInServer, type StandInRequest, type StandInResponse } from '../httpServer';
-import { RequestRecorder, type FaultSpec, type RecordedRequest } from '../recorder';
+import type { StandInRequest, StandInResponse } from '../httpServer';
+import { VendorStandIn } from '../vendorStandIn';
+import type { RecordedRequest } from '../recorder';
 import { SigningKey } from './webhookSigner';
 
 /** Options of {@link EightByEightSandbox}. */
@@ -102,58 +103,34 @@ const CARD_TYPES = new Set(['application/vnd.microsoft.card.adaptive', 'applicat
  * const reply = await sandbox.waitForBotMessage(id); // { text: 'Echo: hello', ... }
  * ```
  */
-export class EightByEightSandbox {
+export class EightByEightSandbox extends VendorStandIn {
     readonly apiKey: string;
     readonly tenantId: string;
     readonly customerId: string;
     /** The key the stand-in signs with and publishes. */
     readonly signingKey: SigningKey;
-    /** Every REST request received (JWK fetches included). */
-    readonly recorder = new RequestRecorder();
     /** Every webhook delivery attempt made, in order. */
     readonly deliveries: Array<{ eventId: string; eventType: string; retry: number; status: number }> = [];
     readonly conversations = new Map<string, SandboxConversation>();
     webhookUrl?: string;
 
-    private readonly server: StandInServer;
     private otherKeyCache?: SigningKey;
-    private readonly pending = new Set<Promise<unknown>>();
     private readonly options: EightByEightSandboxOptions;
 
     constructor(options: EightByEightSandboxOptions = {}) {
+        super();
         this.options = options;
         this.apiKey = options.apiKey ?? 'sandbox-8x8-api-key';
         this.tenantId = options.tenantId ?? 'sandbox-tenant';
         this.customerId = options.customerId ?? 'sandbox-customer';
         this.webhookUrl = options.webhookUrl;
         this.signingKey = new SigningKey(options.keyId ?? 'sandbox-key-1');
-        this.server = new StandInServer((request) => this.route(request));
     }
 
     /** A second key with the same kid, made on first use (RSA key generation is slow): forged signatures. */
     private otherKey(): SigningKey {
         this.otherKeyCache ??= new SigningKey(this.signingKey.kid);
         return this.otherKeyCache;
-    }
-
-    /** Starts the stand-in on 127.0.0.1; resolves with its base URL (the adapter's `baseUrl`). */
-    start(port = 0): Promise<string> {
-        return this.server.start(port);
-    }
-
-    /** Stops it, after in-flight background deliveries (echoes, QUEUED) finish. */
-    async stop(): Promise<void> {
-        await Promise.allSettled([...this.pending]);
-        await this.server.stop();
-    }
-
-    get url(): string {
-        return this.server.url;
-    }
-
-    /** Injects a fault into the REST answers (e.g. `{ path: /messages$/, status: 503 }`). */
-    injectFault(fault: FaultSpec): void {
-        this.recorder.injectFault(fault);
     }
 
     // ---- webhook delivery ---------------------------------------------------------------------------------
@@ -322,21 +299,12 @@ export class EightByEightSandbox {
 
     // ---- the REST API ---------------------------------------------------------------------------------------
 
-    private async route(request: StandInRequest): Promise<StandInResponse> {
-        const fault = this.recorder.takeFault(request.method, request.path);
-        if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-        let answer: StandInResponse;
-        if (fault && fault.status !== undefined) {
-            answer = problem(fault.status, fault.status === 429 ? 'Too many requests' : 'Service unavailable', fault.status === 429 ? 'rate_limited' : 'service_unavailable');
-            if (fault.retryAfterSeconds !== undefined) answer.headers = { ...answer.headers, 'retry-after': String(fault.retryAfterSeconds) };
-        } else {
-            answer = await this.handle(request);
-        }
-        this.recorder.record({ method: request.method, path: request.path, headers: request.headers, body: request.json ?? (request.rawBody.length ? request.rawBody.toString() : undefined), status: answer.status });
-        return answer;
+    protected faultBody(status: number) {
+        const answer = problem(status, status === 429 ? 'Too many requests' : 'Service unavailable', status === 429 ? 'rate_limited' : 'service_unavailable');
+        return { body: answer.body, headers: answer.headers };
     }
 
-    private async handle(request: StandInRequest): Promise<StandInResponse> {
+    protected async handle(request: StandInRequest): Promise<StandInResponse> {
         const { method, path } = request;
         const jwk = path.match(/^\/chat-gateway\/v1\/jwk\/([^/]+)\/public$/);
         if (jwk && method === 'GET') {
@@ -485,9 +453,7 @@ export class EightByEightSandbox {
     /** Delivers an event after the current response, as 8x8 does asynchronously. */
     private background(event: Record<string, unknown>): void {
         if (!this.webhookUrl) return;
-        const delivery = new Promise((resolve) => setImmediate(resolve)).then(() => this.deliver(event)).catch(() => undefined);
-        this.pending.add(delivery);
-        void delivery.finally(() => this.pending.delete(delivery));
+        this.track(new Promise((resolve) => setImmediate(resolve)).then(() => this.deliver(event)).catch(() => undefined));
     }
 }
 

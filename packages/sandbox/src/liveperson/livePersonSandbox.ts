@@ -7,8 +7,9 @@
  * people without an account drive it programmatically, acting as the LivePerson agent.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { StandInServer, type StandInRequest, type StandInResponse } from '../httpServer';
-import { RequestRecorder, type FaultSpec, type RecordedRequest } from '../recorder';
+import type { StandInRequest, StandInResponse } from '../httpServer';
+import { VendorStandIn } from '../vendorStandIn';
+import type { RecordedRequest } from '../recorder';
 import { TokenIssuer, lpConsumerId } from './tokens';
 
 /** Options of {@link LivePersonSandbox}. */
@@ -111,48 +112,24 @@ const CHAT_STATES = new Set(['ACTIVE', 'INACTIVE', 'GONE', 'COMPOSING', 'PAUSE']
  * const reply = await lp.waitForConsumerMessage(conversation.id); // the bot's ContentEvent
  * ```
  */
-export class LivePersonSandbox {
+export class LivePersonSandbox extends VendorStandIn {
     readonly accountId: string;
     readonly clientId: string;
     readonly clientSecret: string;
-    /** Every REST request received. */
-    readonly recorder = new RequestRecorder();
     /** Every delivery attempt, in order. */
     readonly deliveries: Array<{ type: string; status: number; attempt: number }> = [];
     readonly conversations = new Map<string, LivePersonSandboxConversation>();
     webhookUrl?: string;
 
-    private readonly server: StandInServer;
     private readonly tokens = new TokenIssuer();
     private readonly chains = new Map<string, Promise<unknown>>();
-    private readonly pending = new Set<Promise<unknown>>();
 
     constructor(private readonly options: LivePersonSandboxOptions = {}) {
+        super();
         this.accountId = options.accountId ?? '12345678';
         this.clientId = options.clientId ?? 'sandbox-client-id';
         this.clientSecret = options.clientSecret ?? 'sandbox-client-secret';
         this.webhookUrl = options.webhookUrl;
-        this.server = new StandInServer((request) => this.route(request));
-    }
-
-    /** Starts on 127.0.0.1; resolves with the base URL (the adapter's `csdsUrl`, or each service URL). */
-    start(port = 0): Promise<string> {
-        return this.server.start(port);
-    }
-
-    /** Stops, after in-flight background deliveries finish. */
-    async stop(): Promise<void> {
-        await Promise.allSettled([...this.pending]);
-        await this.server.stop();
-    }
-
-    get url(): string {
-        return this.server.url;
-    }
-
-    /** Injects a fault into the REST answers (e.g. `{ path: /\/send$/, status: 503 }`). */
-    injectFault(fault: FaultSpec): void {
-        this.recorder.injectFault(fault);
     }
 
     /** Makes every AppJWT issued so far invalid, as if it expired: the next call with one gets 401 (errorCode 40102). */
@@ -349,27 +326,11 @@ export class LivePersonSandbox {
 
     // ---- the REST API -------------------------------------------------------------------------------------
 
-    private async route(request: StandInRequest): Promise<StandInResponse> {
-        const fault = this.recorder.takeFault(request.method, request.path);
-        if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-        let answer: StandInResponse;
-        if (fault && fault.status !== undefined) {
-            answer = { status: fault.status, body: umsError(fault.status, fault.status === 429 ? 'Too many requests, please try again later.' : 'Service unavailable', fault.status * 100) };
-            if (fault.retryAfterSeconds !== undefined) answer.headers = { 'retry-after': String(fault.retryAfterSeconds) };
-        } else {
-            answer = this.handle(request);
-        }
-        this.recorder.record({
-            method: request.method,
-            path: request.path,
-            headers: request.headers,
-            body: request.json ?? (request.rawBody.length ? request.rawBody.toString() : undefined),
-            status: answer.status,
-        });
-        return answer;
+    protected faultBody(status: number) {
+        return { body: umsError(status, status === 429 ? 'Too many requests, please try again later.' : 'Service unavailable', status * 100) };
     }
 
-    private handle(request: StandInRequest): StandInResponse {
+    protected handle(request: StandInRequest): StandInResponse {
         const { method, path } = request;
         const account = `/api/account/${this.accountId}`;
         const csds = path.match(/^\/api\/account\/([^/]+)\/service\/([^/]+)\/baseURI\.json$/);
@@ -563,12 +524,12 @@ export class LivePersonSandbox {
     /** Delivers after the current response, in the conversation's order (the notification is built when sent). */
     private background(conversationId: string, notification: () => Json): void {
         if (!this.webhookUrl) return;
-        const delivery = this.inOrder(conversationId, async () => {
-            await new Promise((resolve) => setImmediate(resolve));
-            return this.deliver(notification());
-        }).catch(() => undefined);
-        this.pending.add(delivery);
-        void delivery.finally(() => this.pending.delete(delivery));
+        this.track(
+            this.inOrder(conversationId, async () => {
+                await new Promise((resolve) => setImmediate(resolve));
+                return this.deliver(notification());
+            }).catch(() => undefined)
+        );
     }
 }
 
