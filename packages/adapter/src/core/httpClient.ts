@@ -13,6 +13,8 @@ export interface VendorHttpClientOptions {
     timeoutMs?: number;
     /** Keep-alive connections per vendor host. Default 64. */
     connectionsPerHost?: number;
+    /** Shortest wait after a 429, whatever `Retry-After` says, in ms (LivePerson asks for at least 1 s). Default 0. */
+    minRateLimitDelayMs?: number;
     /** Strings that must never appear in an error (API keys, secrets, tokens): replaced by `***`. */
     secrets?: () => string[];
     logger: Logger;
@@ -97,6 +99,7 @@ export class VendorHttpClient {
                     if (retryAfter > this.retry.maxRetryAfterMs) throw this.failure(req, outcome, attempt, networkError, `Retry-After of ${retryAfter} ms is longer than the ${this.retry.maxRetryAfterMs} ms allowed`);
                     wait = retryAfter;
                 }
+                if (outcome.status === 429) wait = Math.max(wait, this.options.minRateLimitDelayMs ?? 0);
             }
             if (!retryable || attempt >= this.retry.maxAttempts) {
                 throw this.failure(req, outcome, attempt, networkError);

@@ -93,6 +93,8 @@ export class LivePersonAdapter extends ContactCenterAdapter {
             vendor: 'liveperson',
             retry: resolved.retry,
             timeoutMs: resolved.requestTimeoutMs,
+            // "On 429 wait at least 1 s before retrying" (Messaging Window API reference, rate limiting).
+            minRateLimitDelayMs: 1000,
             secrets: () => auth?.secrets() ?? [resolved.clientSecret],
             logger: this.logger,
         });

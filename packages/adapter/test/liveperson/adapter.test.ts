@@ -293,14 +293,26 @@ describe('LivePersonAdapter over loopback HTTP', function () {
         expect(sends()).to.have.length(0); // no receipts either: there is no consumer to act for
     });
 
-    it('429 with Retry-After and 503 on SEND are retried; the message is delivered once', async () => {
+    it('429 (waiting at least 1 s, as LivePerson asks, even when Retry-After says 0) and 503 on SEND are retried; delivered once', async () => {
         await setup();
         const reference = await adapter.openConversation({ consumerId: 'busy' });
         sandbox.injectFault({ path: /\/send$/, status: 429, retryAfterSeconds: 0 });
         sandbox.injectFault({ path: /\/send$/, status: 503 });
         await adapter.continueConversation(reference, (context) => context.sendActivity('patience'));
-        expect(sends().map((r) => r.status)).to.deep.equal([429, 503, 200]);
+        const attempts = sends();
+        expect(attempts.map((r) => r.status)).to.deep.equal([429, 503, 200]);
+        expect(attempts[1].at - attempts[0].at).to.be.at.least(990);
         expect(sandbox.consumerTexts(reference.conversation!.id)).to.deep.equal(['patience']);
+    });
+
+    it('a refused ConsumerJWS (401 40103) is minted again and the call repeated once', async () => {
+        await setup();
+        const reference = await adapter.openConversation({ consumerId: 'renewed-consumer' });
+        sandbox.invalidateConsumerTokens();
+        await adapter.continueConversation(reference, (context) => context.sendActivity('after a new JWS'));
+        expect(sends().map((r) => r.status)).to.deep.equal([401, 200]);
+        expect(sandbox.recorder.find((r) => r.path.endsWith('/consumer'))).to.have.length(2);
+        expect(sandbox.consumerTexts(reference.conversation!.id)).to.deep.equal(['after a new JWS']);
     });
 
     it('a failing SEND surfaces as VendorApiError naming the operation, status and LivePerson error code, without secrets', async () => {

@@ -137,6 +137,11 @@ export class LivePersonSandbox extends VendorStandIn {
         this.tokens.revokeAll('appjwt');
     }
 
+    /** Makes every ConsumerJWS issued so far invalid: the next call with one gets 401 (errorCode 40103). */
+    invalidateConsumerTokens(): void {
+        this.tokens.revokeAll('consumerjws');
+    }
+
     // ---- webhook delivery ---------------------------------------------------------------------------------
 
     /** Signs a body like LivePerson: `sha1=` + HMAC of the exact bytes with the client secret. */
@@ -369,7 +374,7 @@ export class LivePersonSandbox extends VendorStandIn {
         if (appError) return appError;
         const externalId = (request.json as Json | undefined)?.ext_consumer_id;
         if (typeof externalId !== 'string' || externalId === '') return { status: 400, body: umsError(400, 'ext_consumer_id is required', 40001) };
-        const token = this.tokens.issue({ account_id: this.accountId, ext_consumer_id: externalId, lp_consumer_id: lpConsumerId(this.accountId, externalId) }, 'consumerjws');
+        const token = this.tokens.issue({ account_id: this.accountId, ext_consumer_id: externalId, lp_consumer_id: lpConsumerId(this.accountId, externalId), jti: randomUUID() }, 'consumerjws');
         return { status: 201, body: { token } };
     }
 
