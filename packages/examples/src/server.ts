@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { EightByEightAdapter, LivePersonAdapter, type Logger } from 'botbuilder-contact-center';
 import { EchoBot } from './echoBot';
-import { readConfig, type ExampleConfig } from './config';
+import type { ExampleConfig } from './config';
 import { openLivePersonConversation } from './livePersonConversations';
 import { turnErrorHandler } from './turnErrors';
 
@@ -21,7 +21,12 @@ export interface RunningExample {
  * `POST /api/liveperson/conversations`, `GET /healthz`. The webhook routes have no body parser in front of them:
  * the adapters read and verify the raw bytes.
  */
-export async function startExample(config: ExampleConfig, logger: Logger = console): Promise<RunningExample> {
+export async function startExample(
+    config: ExampleConfig,
+    logger: Logger = console,
+    /** Extra handlers mounted under a path (the embedded sandbox page). */
+    mounts: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {}
+): Promise<RunningExample> {
     const bot = new EchoBot();
     const app = express();
     app.disable('x-powered-by');
@@ -72,6 +77,7 @@ export async function startExample(config: ExampleConfig, logger: Logger = conso
     app.get('/healthz', (_req, res) => {
         res.json({ status: 'ok', routes: { eightByEight: Boolean(eightByEight), livePerson: Boolean(livePerson) } });
     });
+    for (const [path, handler] of Object.entries(mounts)) app.use(path, handler);
     app.use((_req, res) => {
         res.status(404).json({ error: 'Not found.' });
     });
@@ -98,32 +104,4 @@ export async function startExample(config: ExampleConfig, logger: Logger = conso
             await livePerson?.close();
         },
     };
-}
-
-async function main(): Promise<void> {
-    const config = readConfig(process.env);
-    const running = await startExample(config);
-    console.log(`Echo bot listening on ${running.url}`);
-    console.log(`  GET  ${running.url}/healthz`);
-    if (config.eightByEight) {
-        console.log(`  POST ${running.url}/api/8x8/webhook  (8x8 Chat Gateway at ${config.eightByEight.baseUrl})`);
-    } else {
-        console.log('  8x8 route disabled: set EIGHTBYEIGHT_API_KEY (and EIGHTBYEIGHT_BASE_URL, EIGHTBYEIGHT_QUEUE_ID) to enable it.');
-    }
-    if (config.livePerson) {
-        console.log(`  POST ${running.url}/api/liveperson/webhook  (LivePerson account ${config.livePerson.accountId})`);
-        console.log(`  POST ${running.url}/api/liveperson/conversations  {"consumerId": "...", "text": "..."} opens a conversation`);
-    } else {
-        console.log('  LivePerson routes disabled: set LIVEPERSON_ACCOUNT_ID, LIVEPERSON_CLIENT_ID and LIVEPERSON_CLIENT_SECRET to enable them.');
-    }
-    const stop = () => void running.close().then(() => process.exit(0));
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-}
-
-if (require.main === module) {
-    main().catch((err) => {
-        console.error(err instanceof Error ? err.message : err);
-        process.exit(1);
-    });
 }

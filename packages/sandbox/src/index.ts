@@ -23,3 +23,5 @@ export type {
     LivePersonSignatureMode,
 } from './liveperson/livePersonSandbox';
 export { VendorStandIn } from './vendorStandIn';
+export { SandboxPage } from './page/sandboxPage';
+export type { SandboxPageOptions } from './page/sandboxPage';

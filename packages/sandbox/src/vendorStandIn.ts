@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { StandInServer, type StandInRequest, type StandInResponse } from './httpServer';
 import { RequestRecorder, type FaultSpec } from './recorder';
 
@@ -11,6 +12,25 @@ export abstract class VendorStandIn {
     readonly recorder = new RequestRecorder();
     private readonly server = new StandInServer((request) => this.route(request));
     private readonly pending = new Set<Promise<unknown>>();
+    private readonly events = new EventEmitter().setMaxListeners(0);
+    private changeCount = 0;
+
+    /** Calls `listener` after every change of the stand-in's state (a request answered, a delivery made); returns an unsubscribe function. */
+    onChange(listener: (version: number) => void): () => void {
+        this.events.on('change', listener);
+        return () => this.events.removeListener('change', listener);
+    }
+
+    /** How many changes happened so far (grows with every request and delivery). */
+    get version(): number {
+        return this.changeCount;
+    }
+
+    /** Tells `onChange` listeners that the state changed. */
+    protected changed(): void {
+        this.changeCount++;
+        this.events.emit('change', this.changeCount);
+    }
 
     /** Starts on 127.0.0.1 (port 0 = any free port); resolves with the base URL. */
     start(port = 0): Promise<string> {
@@ -61,6 +81,7 @@ export abstract class VendorStandIn {
             body: request.json ?? (request.rawBody.length ? request.rawBody.toString() : undefined),
             status: answer.status,
         });
+        this.changed();
         return answer;
     }
 }

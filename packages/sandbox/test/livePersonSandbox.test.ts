@@ -12,7 +12,7 @@ describe('LivePersonSandbox (LivePerson Connector API stand-in)', function () {
     const account = '12345678';
 
     beforeEach(async () => {
-        lp = new LivePersonSandbox({ clientSecret: 's3cret', echoConsumerEvents: false });
+        lp = new LivePersonSandbox({ clientSecret: 's3cret', echoConsumerEvents: false, webhookRetryDelayMs: 50 });
         base = await lp.start();
     });
     afterEach(() => lp.stop());

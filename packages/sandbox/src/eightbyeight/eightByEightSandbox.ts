@@ -54,6 +54,8 @@ export interface SandboxConversation {
     agentId?: string;
     postAgentAssignment?: Record<string, unknown>;
     messages: SandboxMessage[];
+    /** When the bot last said it is typing (cleared by its next message). */
+    botTypingAt?: number;
     /** Files uploaded to the conversation. */
     attachments: Array<{ id: string; filename: string; contentType: string; sizeInBytes: number; createdAt: string; bytes: Buffer }>;
 }
@@ -170,6 +172,7 @@ export class EightByEightSandbox extends VendorStandIn {
                 body = (err as Error).message;
             }
             this.deliveries.push({ eventId, eventType: String(event.eventType ?? ''), retry, status });
+            this.changed();
             const ok = status >= 200 && status < 300;
             if (ok || attempt > retries) return { eventId, status, body, attempts: attempt };
             await new Promise((resolve) => setTimeout(resolve, this.options.webhookRetryDelayMs ?? 200));
@@ -335,7 +338,9 @@ export class EightByEightSandbox extends VendorStandIn {
             case 'GET /messages':
                 return { status: 200, body: { _embedded: { messages: [...conversation.messages].reverse() } } };
             case 'POST /typing':
-                return ['bot', 'user'].includes(body.authorType) ? { status: 204 } : invalid('authorType', 'must be one of bot, user');
+                if (!['bot', 'user'].includes(body.authorType)) return invalid('authorType', 'must be one of bot, user');
+                if (body.authorType === 'bot') conversation.botTypingAt = Date.now();
+                return { status: 204 };
             case 'POST /thinking':
                 return body.authorType === undefined || body.authorType === 'bot' ? { status: 204 } : invalid('authorType', 'must be bot');
             case 'POST /read-receipt':
@@ -343,6 +348,7 @@ export class EightByEightSandbox extends VendorStandIn {
             case 'PATCH /participants/user':
                 if (typeof body.removed !== 'boolean') return invalid('removed', 'must be a boolean');
                 conversation.userRemoved = body.removed;
+                conversation.botTypingAt = undefined;
                 return { status: 204 };
             case 'POST /attachments':
                 return multipart ? this.uploadAttachment(conversation, request) : problem(415, 'Expected multipart/form-data', 'unsupported_media_type');
@@ -367,6 +373,7 @@ export class EightByEightSandbox extends VendorStandIn {
             if (!['queue', 'script'].includes(type)) return invalid('assignment.type', 'must be one of queue, script');
             if (typeof id !== 'string' || id === '') return problem(400, 'Invalid queue', 'invalid_queue');
             conversation.assignment = { type, id };
+            conversation.botTypingAt = undefined;
             if (type === 'queue' && this.options.announceQueued !== false) {
                 this.background({ eventType: 'QUEUED', conversationId: conversation.id, timestamp: Date.now(), data: { queueId: id, queueName: `Queue ${id}` } });
             }
@@ -384,6 +391,7 @@ export class EightByEightSandbox extends VendorStandIn {
         const unknownAttachment = (body.attachments ?? []).find((a: { id?: unknown }) => !conversation.attachments.some((u) => u.id === a?.id));
         if (unknownAttachment) return problem(404, `Attachment ${JSON.stringify(unknownAttachment.id)} not found`, 'resource_not_found');
         if (conversation.userRemoved) return problem(400, 'The user has left the conversation', 'invalid_parameter');
+        if (body.authorType === 'bot') conversation.botTypingAt = undefined;
         const message = this.addMessage(conversation, { authorType: body.authorType, authorId: body.authorType === 'bot' ? 'bot' : conversation.user.userId, text: body.text, cards: body.cards, attachments: body.attachments });
         if (body.authorType === 'bot' && this.options.echoBotMessages !== false) {
             this.background({

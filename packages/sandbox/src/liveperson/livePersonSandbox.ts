@@ -30,7 +30,10 @@ export interface LivePersonSandboxOptions {
     signatureEncoding?: 'base64' | 'hex';
     /** Redeliveries of a notification answered with anything but 200/201. Default 0. */
     webhookRetries?: number;
-    /** Pause before a redelivery, in ms. Default 200 (LivePerson waits 30 s, or 2 s doubling in TTL mode). */
+    /**
+     * Pause before the first redelivery, in ms, doubling for each next one up to 5 minutes — LivePerson's
+     * "time to live" retry mode. Default 2000, as LivePerson; tests shorten it.
+     */
     webhookRetryDelayMs?: number;
     /** Deliver the connector's own consumer events back to it (role CONSUMER), as LivePerson does. Default true. */
     echoConsumerEvents?: boolean;
@@ -175,8 +178,10 @@ export class LivePersonSandbox extends VendorStandIn {
                 body = (err as Error).message;
             }
             this.deliveries.push({ type: String(notification.type ?? ''), status, attempt });
+            this.changed();
             if (status === 200 || status === 201 || attempt > retries) return { status, body, attempts: attempt };
-            await new Promise((resolve) => setTimeout(resolve, this.options.webhookRetryDelayMs ?? 200));
+            const delay = Math.min((this.options.webhookRetryDelayMs ?? 2000) * 2 ** (attempt - 1), 300_000);
+            await new Promise((resolve) => setTimeout(resolve, delay));
         }
     }
 

@@ -1,0 +1,47 @@
+/** `npm start`: the echo example, against the real vendors when configured, else against the embedded sandbox. */
+import { readConfig } from './config';
+import { startWithSandbox } from './embeddedSandbox';
+import { startExample } from './server';
+
+async function main(): Promise<void> {
+    const config = readConfig(process.env);
+    if (!config.eightByEight && !config.livePerson) {
+        // No vendor configured: run against the embedded stand-ins, with the browser page.
+        const running = await startWithSandbox(config.port);
+        console.log(`Echo bot listening on ${running.url}, with an embedded 8x8 and LivePerson sandbox (no account needed).`);
+        console.log('');
+        console.log(`  Open ${running.pageUrl} to chat with the bot as an 8x8 customer and as a LivePerson agent.`);
+        console.log('');
+        console.log('  (Set EIGHTBYEIGHT_API_KEY or LIVEPERSON_ACCOUNT_ID/CLIENT_ID/CLIENT_SECRET to talk to the real vendors instead.)');
+        stopOnSignals(running.close);
+        return;
+    }
+    const running = await startExample(config);
+    console.log(`Echo bot listening on ${running.url}`);
+    console.log(`  GET  ${running.url}/healthz`);
+    if (config.eightByEight) {
+        console.log(`  POST ${running.url}/api/8x8/webhook  (8x8 Chat Gateway at ${config.eightByEight.baseUrl})`);
+    } else {
+        console.log('  8x8 route disabled: set EIGHTBYEIGHT_API_KEY (and EIGHTBYEIGHT_BASE_URL, EIGHTBYEIGHT_QUEUE_ID) to enable it.');
+    }
+    if (config.livePerson) {
+        console.log(`  POST ${running.url}/api/liveperson/webhook  (LivePerson account ${config.livePerson.accountId})`);
+        console.log(`  POST ${running.url}/api/liveperson/conversations  {"consumerId": "...", "text": "..."} opens a conversation`);
+    } else {
+        console.log('  LivePerson routes disabled: set LIVEPERSON_ACCOUNT_ID, LIVEPERSON_CLIENT_ID and LIVEPERSON_CLIENT_SECRET to enable them.');
+    }
+    stopOnSignals(running.close);
+}
+
+function stopOnSignals(close: () => Promise<void>): void {
+    const stop = () => void close().then(() => process.exit(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+}
+
+if (require.main === module) {
+    main().catch((err) => {
+        console.error(err instanceof Error ? err.message : err);
+        process.exit(1);
+    });
+}

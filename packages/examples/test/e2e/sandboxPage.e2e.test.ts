@@ -1,0 +1,157 @@
+/**
+ * End to end in a real browser: `npm start` with no vendor variables (the echo bot with the embedded 8x8 and
+ * LivePerson stand-ins), driven through the sandbox page with playwright-core and Debian's chromium. Screenshots go
+ * to test-output/e2e/ at the repository root.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const ROOT = join(__dirname, '..', '..', '..', '..');
+const SHOTS = join(ROOT, 'test-output', 'e2e');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// The flags this machine needs (no sandbox as root, no background network: the network is closed).
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const server = createServer();
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => {
+            const { port } = server.address() as { port: number };
+            server.close(() => resolve(port));
+        });
+    });
+}
+
+/** Runs `npm start` from the repository root without vendor variables; resolves with the page URL it prints. */
+function npmStart(port: number): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
+    for (const name of Object.keys(env)) if (name.startsWith('EIGHTBYEIGHT_') || name.startsWith('LIVEPERSON_')) delete env[name];
+    const child = spawn('npm', ['start'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`npm start printed no sandbox URL within 30 s:\n${output}`)), 30_000);
+        const onData = (chunk: Buffer) => {
+            output += chunk.toString();
+            const match = output.match(/Open (http:\/\/\S+\/sandbox\/)/);
+            if (match) {
+                clearTimeout(timer);
+                resolve({ child, url: match[1], output: () => output });
+            }
+        };
+        child.stdout!.on('data', onData);
+        child.stderr!.on('data', onData);
+        child.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
+    });
+}
+
+describe('sandbox page in a real browser (npm start, no vendor variables)', function () {
+    this.timeout(90_000);
+    let started: Awaited<ReturnType<typeof npmStart>>;
+    let browser: Browser;
+    let page: Page;
+    const pageErrors: string[] = [];
+
+    before(async () => {
+        if (!existsSync(CHROMIUM)) {
+            throw new Error(`No browser at ${CHROMIUM}: install Debian's chromium (apt-get install chromium; .ci/run does) or set CHROMIUM_PATH.`);
+        }
+        mkdirSync(SHOTS, { recursive: true });
+        started = await npmStart(await freePort());
+        browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+        page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+        page.on('pageerror', (err) => pageErrors.push(err.message));
+        await page.goto(started.url);
+        await page.getByText('Live: the page follows both stand-ins.').waitFor();
+    });
+
+    after(async () => {
+        await browser?.close();
+        if (started?.child.pid) {
+            try {
+                process.kill(-started.child.pid, 'SIGTERM');
+            } catch {
+                // already gone
+            }
+        }
+        expect(pageErrors, 'errors in the page').to.deep.equal([]);
+    });
+
+    const eightChat = () => page.locator('#eight-chat');
+    const lpChat = () => page.locator('#lp-chat');
+    const sayAsCustomer = async (text: string) => {
+        await page.locator('#eight-input').fill(text);
+        await page.locator('#eight-input').press('Enter');
+    };
+
+    it('8x8: the bot greets, echoes a message, and shows typing first', async () => {
+        await page.locator('#eight-new').click();
+        await eightChat().locator('.message.bot', { hasText: 'Hello! I echo what you say.' }).waitFor();
+        await sayAsCustomer('hello from the browser');
+        await eightChat().locator('.message.user', { hasText: 'hello from the browser' }).waitFor();
+        await eightChat().locator('.message.bot', { hasText: 'Echo: hello from the browser' }).waitFor();
+        await page.screenshot({ path: join(SHOTS, '1-8x8-echo.png') });
+    });
+
+    it('8x8: asks for the card, fills it, submits it and sees the reply', async () => {
+        await sayAsCustomer('card');
+        const card = eightChat().locator('[data-testid=adaptive-card]').last();
+        await card.getByText('What is your name?').waitFor();
+        await card.locator('input').fill('Ada Lovelace');
+        await card.getByRole('button', { name: 'Send' }).click();
+        await eightChat().locator('.message.bot', { hasText: 'You sent: {"name":"Ada Lovelace"}' }).waitFor();
+        await page.screenshot({ path: join(SHOTS, '2-8x8-card.png') });
+    });
+
+    it('8x8: clicks a quick reply', async () => {
+        await sayAsCustomer('options');
+        const replies = eightChat().locator('[data-testid=quick-replies]').last();
+        await replies.getByRole('button', { name: 'Green' }).click();
+        await eightChat().locator('.message.bot', { hasText: 'Echo: Green' }).waitFor();
+    });
+
+    it('8x8: asks for an agent, sees the handoff notice, and the agent answers from the desk', async () => {
+        await sayAsCustomer('agent');
+        await page.locator('#eight-notice', { hasText: 'handed over to a human agent (queue sandbox-queue)' }).waitFor();
+        await page.locator('#eight-accept').click();
+        await page.locator('#eight-desk-status', { hasText: 'You are agent-1' }).waitFor();
+        await page.locator('#eight-agent-input').fill('Hi, I am Alex from support.');
+        await page.locator('#eight-agent-send').click();
+        await eightChat().locator('.message.agent', { hasText: 'Hi, I am Alex from support.' }).waitFor();
+        const botMessages = await eightChat().locator('.message.bot').count();
+        await sayAsCustomer('thanks Alex');
+        await eightChat().locator('.message.user', { hasText: 'thanks Alex' }).waitFor();
+        expect(await eightChat().locator('.message.bot').count(), 'the bot stays silent while the agent owns the chat').to.equal(botMessages);
+        await page.screenshot({ path: join(SHOTS, '3-8x8-handoff.png') });
+    });
+
+    it('LivePerson: the bot opens a conversation, the agent accepts and talks with the bot', async () => {
+        await page.locator('#lp-consumer').fill('e2e-customer');
+        await page.locator('#lp-first').fill('Hi, my parcel is late.');
+        await page.locator('#lp-open').click();
+        await page.locator('#lp-tabs .tab', { hasText: 'e2e-customer' }).waitFor();
+        await lpChat().locator('.message.bot', { hasText: 'Hi, my parcel is late.' }).waitFor();
+        await page.locator('#lp-accept').click();
+        await lpChat().locator('.message.bot', { hasText: 'Hello! I echo what you say.' }).waitFor();
+        await page.locator('#lp-input').fill('Hello, this is Sam. How can I help?');
+        await page.locator('#lp-input').press('Enter');
+        await lpChat().locator('.message.bot', { hasText: 'Echo: Hello, this is Sam. How can I help?' }).waitFor();
+        // The connector acknowledged the agent's message (ACCEPT, READ).
+        await lpChat().locator('.message.user .receipt', { hasText: 'Read' }).last().waitFor();
+        await page.locator('#lp-input').fill('options');
+        await page.locator('#lp-input').press('Enter');
+        await lpChat().locator('[data-testid=quick-replies]').last().getByRole('button', { name: 'Blue' }).click();
+        await lpChat().locator('.message.bot', { hasText: 'Echo: Blue' }).waitFor();
+        await page.screenshot({ path: join(SHOTS, '4-liveperson.png'), fullPage: true });
+    });
+
+    it('LivePerson: the agent closes the conversation', async () => {
+        await page.locator('#lp-close').click();
+        await page.locator('#lp-notice', { hasText: 'This conversation is closed.' }).waitFor();
+        await page.screenshot({ path: join(SHOTS, '5-full-page.png'), fullPage: true });
+    });
+});
