@@ -17,6 +17,8 @@ export interface ExampleConfig {
         messagingUrl?: string;
         /** Default skill of conversations opened through `POST /api/liveperson/conversations`. */
         skillId?: string;
+        /** Skill `handoff.initiate` re-routes to (a human skill). */
+        handoffSkillId?: string;
     };
 }
 
@@ -49,6 +51,7 @@ export function readConfig(env: NodeJS.ProcessEnv): ExampleConfig {
             idpUrl: env.LIVEPERSON_IDP_URL || undefined,
             messagingUrl: env.LIVEPERSON_MESSAGING_URL || undefined,
             skillId: env.LIVEPERSON_SKILL_ID || undefined,
+            handoffSkillId: env.LIVEPERSON_HANDOFF_SKILL_ID || undefined,
         };
     }
     return config;

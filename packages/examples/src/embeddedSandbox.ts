@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EightByEightSandbox, LivePersonSandbox, SandboxPage } from 'botbuilder-contact-center-sandbox';
 import type { Logger } from 'botbuilder-contact-center';
-import { startExample, type RunningExample } from './server';
+import { startExample, type Bot, type RunningExample } from './server';
 
 /** The example running against embedded stand-ins, with the sandbox page mounted at `/sandbox/`. */
 export interface RunningSandboxExample extends RunningExample {
@@ -15,7 +15,7 @@ export interface RunningSandboxExample extends RunningExample {
  * Starts the 8x8 and LivePerson stand-ins on loopback, the example server configured for them (as it would be for
  * the real vendors, only with local URLs and the stand-ins' credentials), and the sandbox page on the same server.
  */
-export async function startWithSandbox(port: number, logger: Logger = console): Promise<RunningSandboxExample> {
+export async function startWithSandbox(port: number, logger: Logger = console, bot?: Bot): Promise<RunningSandboxExample> {
     // Redeliveries as the vendors do them: 8x8 retries a few times (its count is undocumented), LivePerson with a
     // doubling pause from 2 s.
     const eightByEightSandbox = new EightByEightSandbox({ webhookRetries: 3, webhookRetryDelayMs: 1000 });
@@ -26,10 +26,16 @@ export async function startWithSandbox(port: number, logger: Logger = console): 
         {
             port,
             eightByEight: { apiKey: eightByEightSandbox.apiKey, baseUrl: eightByEightUrl, queueId: 'sandbox-queue' },
-            livePerson: { accountId: livePersonSandbox.accountId, clientId: livePersonSandbox.clientId, clientSecret: livePersonSandbox.clientSecret, csdsUrl: livePersonUrl },
+            livePerson: {
+                accountId: livePersonSandbox.accountId,
+                clientId: livePersonSandbox.clientId,
+                clientSecret: livePersonSandbox.clientSecret,
+                csdsUrl: livePersonUrl,
+                handoffSkillId: 'human-agents',
+            },
         },
         logger,
-        { '/sandbox': (req: IncomingMessage, res: ServerResponse) => page!.handle(req, res) }
+        { bot, mounts: { '/sandbox': (req: IncomingMessage, res: ServerResponse) => page!.handle(req, res) } }
     );
     const local = running.url.replace('localhost', '127.0.0.1');
     eightByEightSandbox.webhookUrl = `${local}/api/8x8/webhook`;

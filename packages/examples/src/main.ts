@@ -2,13 +2,19 @@
 import { readConfig } from './config';
 import { startWithSandbox } from './embeddedSandbox';
 import { startExample } from './server';
+import { EchoBot } from './echoBot';
+import { DialogBot } from './dialogs/dialogBot';
 
 async function main(): Promise<void> {
     const config = readConfig(process.env);
+    // `npm start` runs the echo bot; `npm run start:dialogs` (argument "dialogs") the dialogs bot.
+    const dialogs = process.argv[2] === 'dialogs';
+    const bot = dialogs ? new DialogBot() : new EchoBot();
+    const name = dialogs ? 'Dialogs bot' : 'Echo bot';
     if (!config.eightByEight && !config.livePerson) {
         // No vendor configured: run against the embedded stand-ins, with the browser page.
-        const running = await startWithSandbox(config.port);
-        console.log(`Echo bot listening on ${running.url}, with an embedded 8x8 and LivePerson sandbox (no account needed).`);
+        const running = await startWithSandbox(config.port, console, bot);
+        console.log(`${name} listening on ${running.url}, with an embedded 8x8 and LivePerson sandbox (no account needed).`);
         console.log('');
         console.log(`  Open ${running.pageUrl} to chat with the bot as an 8x8 customer and as a LivePerson agent.`);
         console.log('');
@@ -16,8 +22,8 @@ async function main(): Promise<void> {
         stopOnSignals(running.close);
         return;
     }
-    const running = await startExample(config);
-    console.log(`Echo bot listening on ${running.url}`);
+    const running = await startExample(config, console, { bot });
+    console.log(`${name} listening on ${running.url}`);
     console.log(`  GET  ${running.url}/healthz`);
     if (config.eightByEight) {
         console.log(`  POST ${running.url}/api/8x8/webhook  (8x8 Chat Gateway at ${config.eightByEight.baseUrl})`);

@@ -1,11 +1,17 @@
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { TurnContext } from 'botbuilder';
 import { EightByEightAdapter, LivePersonAdapter, type Logger } from 'botbuilder-contact-center';
 import { EchoBot } from './echoBot';
 import type { ExampleConfig } from './config';
 import { openLivePersonConversation } from './livePersonConversations';
 import { turnErrorHandler } from './turnErrors';
+
+/** What the server runs: any botbuilder bot (an `ActivityHandler`). */
+export interface Bot {
+    run(context: TurnContext): Promise<void>;
+}
 
 /** A running example server. */
 export interface RunningExample {
@@ -24,10 +30,15 @@ export interface RunningExample {
 export async function startExample(
     config: ExampleConfig,
     logger: Logger = console,
-    /** Extra handlers mounted under a path (the embedded sandbox page). */
-    mounts: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {}
+    extras: {
+        /** The bot to run; default the echo bot. */
+        bot?: Bot;
+        /** Extra handlers mounted under a path (the embedded sandbox page). */
+        mounts?: Record<string, (req: IncomingMessage, res: ServerResponse) => void>;
+    } = {}
 ): Promise<RunningExample> {
-    const bot = new EchoBot();
+    const bot = extras.bot ?? new EchoBot();
+    const mounts = extras.mounts ?? {};
     const app = express();
     app.disable('x-powered-by');
 
@@ -62,6 +73,7 @@ export async function startExample(
             idpUrl: lp.idpUrl,
             messagingUrl: lp.messagingUrl,
             skillId: lp.skillId,
+            handoffSkillId: lp.handoffSkillId,
             logger,
         });
         livePerson.onTurnError = turnErrorHandler('liveperson', logger);

@@ -116,12 +116,12 @@ describe('echo example × LivePerson stand-in (integration, loopback HTTP)', fun
         expect(sandbox.conversation(id).state).to.equal('CLOSE');
     });
 
-    it('"agent": the consumer side cannot transfer; the bot apologises and the webhook is not failed (no redelivery loop)', async () => {
+    it('"agent" without a handoff skill configured: the bot apologises and the webhook is not failed (no redelivery loop)', async () => {
         const id = await openWithAgent();
         const { status } = await sandbox.agentSays(id, 'agent');
         expect(status).to.equal(200);
         expect(sandbox.consumerTexts(id).slice(-1)).to.deep.equal(['Sorry, I cannot do that here.']);
-        expect(logger.lines.some((l) => l.includes('no equivalent for an outbound "event handoff.initiate"'))).to.equal(true);
+        expect(logger.lines.some((l) => l.includes('handoff.initiate needs a skill'))).to.equal(true);
     });
 
     it('AppJWT expiry mid-conversation: 401, a new AppJWT, the echo delivered once', async () => {

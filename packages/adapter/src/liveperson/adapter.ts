@@ -16,6 +16,7 @@ import {
     activeChatStateRequest,
     conversationChangeToActivities,
     fromActivity,
+    handoffPlan,
     messagingChangeToActivities,
     messagingConversationId,
     type InboundMapping,
@@ -184,15 +185,18 @@ export class LivePersonAdapter extends ContactCenterAdapter {
     }
 
     protected override async sendToVendor(context: TurnContext, activity: Partial<Activity>): Promise<ResourceResponse> {
-        const conversationId = activity.conversation?.id ?? '';
-        const record = await this.records.read(conversationId);
+        const { conversationId, record } = await this.current(activity.conversation?.id ?? '');
         if (!record.consumerId) {
             throw new UnsupportedOperationError(
                 `LivePersonAdapter: cannot send to conversation ${conversationId}: this connector did not open it, so it has no consumer to act for. ` +
                     'Only conversations opened with openConversation() can be answered.'
             );
         }
-        const mapping = fromActivity(activity, { record, cardRendering: this.options.cardRendering });
+        if (isHandoff(activity)) {
+            await this.handoff(activity, conversationId, record.consumerId, activity.conversation!.id);
+            return { id: '' };
+        }
+        const mapping = fromActivity({ ...activity, conversation: { ...activity.conversation!, id: conversationId } }, { record, cardRendering: this.options.cardRendering });
         for (const fallback of mapping.textFallbacks) this.logger.debug(`liveperson: card sent as text (${fallback})`);
         let sequence: number | undefined;
         for (const request of mapping.requests) {
@@ -202,9 +206,39 @@ export class LivePersonAdapter extends ContactCenterAdapter {
         const nextRecord = activity.type === ActivityTypes.EndOfConversation ? { ...mapping.record, closed: true } : mapping.record;
         await this.records.writeIfChanged(conversationId, record, nextRecord);
         if (activity.type === ActivityTypes.Typing && mapping.requests.length > 0) context.turnState.set(COMPOSING, true);
-        if (activity.type === ActivityTypes.Message) await this.endComposing(context, conversationId);
+        if (activity.type === ActivityTypes.Message) await this.endComposing(context, activity.conversation!.id);
         if (activity.type !== ActivityTypes.Message) return { id: '' };
         return { id: sequence !== undefined ? `${conversationId}:${sequence}` : newActivityId() };
+    }
+
+    /**
+     * Re-routes the consumer to a human skill (see {@link handoffPlan}): closes this conversation, opens one on the
+     * handoff skill with the details and the transcript, and links the two so the bot keeps its conversation id.
+     */
+    private async handoff(activity: Partial<Activity>, conversationId: string, consumerId: string, botConversationId: string): Promise<void> {
+        const plan = handoffPlan(activity, conversationId, { skillId: this.options.handoffSkillId });
+        await this.client.send(consumerId, plan.close);
+        await this.records.update(conversationId, (record) => ({ ...record, closed: true, offered: undefined }));
+        const newId = await this.client.requestConversation(consumerId, plan.open);
+        await this.inConversationOrder(newId, () =>
+            this.records.update(newId, (record) => ({ ...record, consumerId, dialogId: record.dialogId ?? newId, botConversationId, handoff: {} }))
+        );
+        await this.records.update(conversationId, (record) => ({ ...record, movedTo: newId }));
+        for (const text of plan.messages) {
+            await this.client.send(consumerId, { operation: 'publishContent', type: 'ms.PublishEvent', body: { dialogId: newId, conversationId: newId, event: { type: 'ContentEvent', contentType: 'text/plain', message: text } } });
+        }
+        this.logger.info(`liveperson: handoff of ${botConversationId} to conversation ${newId}`);
+    }
+
+    /** The LivePerson conversation a bot conversation id stands for now (after handoffs), with its record. */
+    private async current(botConversationId: string): Promise<{ conversationId: string; record: LivePersonConversationRecord }> {
+        let conversationId = botConversationId;
+        let record = await this.records.read(conversationId);
+        for (let hops = 0; record.movedTo && hops < 10; hops++) {
+            conversationId = record.movedTo;
+            record = await this.records.read(conversationId);
+        }
+        return { conversationId, record };
     }
 
     /** Every turn that sent COMPOSING ends with ACTIVE, even when the bot sent no message after it. */
@@ -265,7 +299,8 @@ export class LivePersonAdapter extends ContactCenterAdapter {
     /** ACCEPT then READ for an agent message the bot handled. Best effort: a failed receipt is logged, the turn stands. */
     private async acknowledge(conversationId: string, dialogId: string, sequence: number): Promise<void> {
         const record = await this.records.read(conversationId);
-        if (!record.consumerId) return;
+        // Not ours, or closed meanwhile (the bot closed it or handed off in this turn): nothing to acknowledge to.
+        if (!record.consumerId || record.closed) return;
         try {
             await this.client.send(record.consumerId, acceptStatusRequest(conversationId, dialogId, 'ACCEPT', [sequence]));
             await this.client.send(record.consumerId, acceptStatusRequest(conversationId, dialogId, 'READ', [sequence]));
@@ -279,8 +314,9 @@ export class LivePersonAdapter extends ContactCenterAdapter {
         if (!context.turnState.get(COMPOSING)) return;
         context.turnState.delete(COMPOSING);
         try {
-            const record = await this.records.read(conversationId);
-            if (record.consumerId) await this.client.send(record.consumerId, activeChatStateRequest(conversationId, record.dialogId ?? conversationId));
+            const current = await this.current(conversationId);
+            const record = current.record;
+            if (record.consumerId) await this.client.send(record.consumerId, activeChatStateRequest(current.conversationId, record.dialogId ?? current.conversationId));
         } catch (err) {
             this.logger.warn(`liveperson: could not send the ACTIVE chat state to ${conversationId}: ${describeError(err)}`);
         }
@@ -310,4 +346,8 @@ export function inSequenceOrder(changes: LivePersonChange[]): LivePersonChange[]
     const result = [...changes];
     sequenced.forEach((slot, i) => (result[slot.index] = sorted[i].change));
     return result;
+}
+
+function isHandoff(activity: Partial<Activity>): boolean {
+    return activity.type === ActivityTypes.Handoff || (activity.type === ActivityTypes.Event && activity.name === 'handoff.initiate');
 }

@@ -4,7 +4,7 @@
  * consumer's side and its counterpart is the LivePerson agent. No I/O here: the adapter reads and writes the
  * conversation record and sends the requests.
  */
-import { ActionTypes, ActivityTypes, type Activity, type Attachment, type CardAction, type ChannelAccount } from 'botbuilder';
+import { ActionTypes, ActivityTypes, EventFactory, type Activity, type Attachment, type CardAction, type ChannelAccount, type ConversationAccount } from 'botbuilder';
 import { ADAPTIVE_CARD_CONTENT_TYPE, findAdaptiveCardProblems } from '../core/adaptiveCards';
 import { ActivityMappingError } from '../core/errors';
 import type { LivePersonConversationChange, LivePersonMessagingChange, LivePersonQuickReplies } from './events';
@@ -48,6 +48,12 @@ export interface LivePersonConversationRecord {
     lastChangeTs?: number;
     /** Quick replies / buttons the agent's last message offered, to report a click when the bot answers with one. */
     offered?: { dialogId: string; sequence?: number; replies: OfferedReply[] };
+    /** This conversation was opened by a handoff from `botConversationId`: the bot keeps seeing that id. */
+    botConversationId?: string;
+    /** Opened by `handoff.initiate`: agent assignment and close are reported as `handoff.status` too. */
+    handoff?: { accepted?: boolean };
+    /** A handoff closed this conversation and moved the consumer to this one; replies go there. */
+    movedTo?: string;
 }
 
 /** What the mapping functions need besides the event. */
@@ -78,7 +84,8 @@ function baseActivity(conversationId: string, ctx: InboundMappingContext, from: 
     return {
         channelId: LIVEPERSON_CHANNEL_ID,
         serviceUrl: ctx.serviceUrl,
-        conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
+        // After a handoff the bot keeps its conversation id; channelData has LivePerson's.
+        conversation: { id: ctx.record.botConversationId ?? conversationId, isGroup: false, conversationType: 'personal', name: '' },
         recipient: { ...ctx.botAccount, role: 'bot' },
         from,
         timestamp: timestamp ? new Date(timestamp) : new Date(),
@@ -201,11 +208,20 @@ export function conversationChangeToActivities(change: LivePersonConversationCha
     const account = (id: string): ChannelAccount => ({ id, name: 'ASSIGNED_AGENT', role: 'user' });
     if (left.length > 0) push({ type: ActivityTypes.ConversationUpdate, membersRemoved: left.map(account) });
     if (joined.length > 0) push({ type: ActivityTypes.ConversationUpdate, membersAdded: joined.map(account) });
+    const handoffStatus = (state: 'accepted' | 'completed', message: string) => {
+        const status = EventFactory.createHandoffStatus({ id: record.botConversationId ?? conversationId } as ConversationAccount, state, message);
+        push({ type: status.type, name: status.name, value: status.value });
+    };
+    if (record.handoff && !record.handoff.accepted && joined.length > 0) {
+        record.handoff = { ...record.handoff, accepted: true };
+        handoffStatus('accepted', 'A LivePerson agent accepted the conversation.');
+    }
 
     const closed = details.state === 'CLOSE' || details.stage === 'CLOSE';
     if (closed && !record.closed) {
         record.closed = true;
         record.offered = undefined;
+        if (record.handoff) handoffStatus('completed', 'The LivePerson conversation was closed.');
         push({
             type: ActivityTypes.EndOfConversation,
             code: 'completedSuccessfully',
@@ -277,7 +293,7 @@ export function fromActivity(activity: Partial<Activity>, ctx: OutboundMappingCo
         default:
             throw new ActivityMappingError(
                 `LivePerson: no equivalent for an outbound "${activity.type}${activity.type === ActivityTypes.Event ? ` ${activity.name}` : ''}" activity ` +
-                    '(messages, typing and endOfConversation are sent; the consumer side cannot transfer a conversation).'
+                    '(messages, typing and endOfConversation map to SEND requests; handoff.initiate is planned by handoffPlan).'
             );
     }
 }
@@ -396,4 +412,72 @@ function safeJson(text: string): unknown {
     } catch {
         return text;
     }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Handoff
+
+/**
+ * The handoff context `handoff.initiate` understands on LivePerson
+ * (`EventFactory.createHandoffInitiation(context, handoffContext, transcript)`).
+ */
+export interface LivePersonHandoffContext {
+    /** Skill of the new conversation; default: the adapter's `handoffSkillId`. */
+    skillId?: string;
+    /** Campaign routing instead of a skill. */
+    campaignInfo?: { campaignId: string; engagementId: string };
+    /** Collected details, shown to the agent in the first message and sent as Customer Info SDE fields where they fit. */
+    details?: Record<string, unknown>;
+    /** LivePerson SDEs for the new conversation (`SetUserProfile` `authenticatedData.lp_sdes`). */
+    sdes?: unknown[];
+    /** A line to start the agent's first message with. Default "Handoff from the bot." */
+    summary?: string;
+}
+
+/** What a `handoff.initiate` does on LivePerson, as data: the adapter carries it out. */
+export interface LivePersonHandoffPlan {
+    /** Closes the current conversation (a consumer has one open conversation at a time). */
+    close: LivePersonSendRequest;
+    /** Routing and profile of the new conversation. */
+    open: { skillId?: string; campaignInfo?: { campaignId: string; engagementId: string }; userProfile: Record<string, unknown> };
+    /** The first message(s) of the new conversation: the summary with the details, then the transcript. */
+    messages: string[];
+}
+
+/**
+ * Plans a handoff from the consumer side. The Connector API cannot transfer a conversation (an agent capability), so
+ * a handoff re-routes: it closes this conversation and opens one for the same consumer on the handoff skill, with the
+ * collected details (first message and SDEs) and the transcript, as LivePerson's notes suggest for re-routing.
+ */
+export function handoffPlan(activity: Partial<Activity>, conversationId: string, defaults: { skillId?: string }): LivePersonHandoffPlan {
+    const context = (activity.value && typeof activity.value === 'object' ? activity.value : {}) as LivePersonHandoffContext;
+    const skillId = context.skillId ?? (context.campaignInfo ? undefined : defaults.skillId);
+    if (!skillId && !context.campaignInfo) {
+        throw new ActivityMappingError('LivePerson: handoff.initiate needs a skill: pass { skillId } as the handoff context or set the adapter option "handoffSkillId".');
+    }
+    const details = context.details && typeof context.details === 'object' ? context.details : {};
+    const lines = [context.summary ?? 'Handoff from the bot.', ...Object.entries(details).map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)];
+    const messages = [lines.join('\n')];
+    const transcript = transcriptText(activity.attachments);
+    if (transcript) messages.push(transcript);
+    const sdes = Array.isArray(context.sdes) ? context.sdes : [];
+    return {
+        close: closeRequest(conversationId),
+        open: { skillId, campaignInfo: context.campaignInfo, userProfile: sdes.length > 0 ? { authenticatedData: { lp_sdes: sdes } } : {} },
+        messages,
+    };
+}
+
+/** The transcript attached by `createHandoffInitiation` as readable lines ("Customer: …", "Bot: …"), bounded. */
+function transcriptText(attachments: Attachment[] | undefined): string | undefined {
+    const transcript = attachments?.find((a) => a.name === 'Transcript' || a.contentType === 'application/vnd.microsoft.transcript');
+    const activities = (transcript?.content as { activities?: Partial<Activity>[] } | undefined)?.activities;
+    if (!Array.isArray(activities)) return undefined;
+    const lines = activities
+        .filter((a) => a?.type === ActivityTypes.Message && typeof a.text === 'string' && a.text !== '')
+        .slice(-30)
+        .map((a) => `${a.from?.role === 'bot' ? 'Bot' : 'Customer'}: ${a.text}`);
+    if (lines.length === 0) return undefined;
+    const text = `Transcript:\n${lines.join('\n')}`;
+    return text.length > 4000 ? `${text.slice(0, 3990)}…` : text;
 }

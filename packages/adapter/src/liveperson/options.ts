@@ -51,6 +51,12 @@ export interface LivePersonAdapterOptions extends WebhookPipelineOptions {
     verifySignatures?: boolean;
     /** Skill a new conversation is routed to when `openConversation` names none. */
     skillId?: string;
+    /**
+     * Skill `handoff.initiate` re-routes the consumer to when the handoff context names none (a human skill). The
+     * consumer side cannot transfer, so a handoff closes the conversation and opens one on this skill for the same
+     * consumer, with the collected details and the transcript; the bot keeps its conversation id.
+     */
+    handoffSkillId?: string;
     /** Campaign a new conversation is routed by when `openConversation` names none (LivePerson's recommended routing). */
     campaignInfo?: { campaignId: string; engagementId: string };
     /**
@@ -102,8 +108,11 @@ export function resolveLivePersonOptions(options: LivePersonAdapterOptions): Res
         }
         urls[name] = value.replace(/\/+$/, '');
     }
-    if (options.skillId !== undefined && (typeof options.skillId !== 'string' || options.skillId === '')) {
-        throw new ConfigurationError(`${owner}: option "skillId" must be a non-empty string when given.`);
+    for (const name of ['skillId', 'handoffSkillId'] as const) {
+        const value = options[name];
+        if (value !== undefined && (typeof value !== 'string' || value === '')) {
+            throw new ConfigurationError(`${owner}: option "${name}" must be a non-empty string when given.`);
+        }
     }
     const campaign = options.campaignInfo;
     if (campaign !== undefined && (!campaign || typeof campaign.campaignId !== 'string' || typeof campaign.engagementId !== 'string')) {

@@ -3,11 +3,11 @@
  * from packages/sandbox (CSDS, Sentinel, IdP, CONVERSATION, SEND; signed webhooks) recording every call.
  */
 import { expect } from 'chai';
-import { ActivityTypes, MemoryStorage, TurnContext, type Activity } from 'botbuilder';
+import { ActivityTypes, EventFactory, MemoryStorage, TurnContext, type Activity } from 'botbuilder';
 import { LivePersonSandbox, type RecordedRequest } from 'botbuilder-contact-center-sandbox';
 import { LivePersonAdapter } from '../../src/liveperson/adapter';
 import type { LivePersonAdapterOptions } from '../../src/liveperson/options';
-import { ConfigurationError, UnsupportedOperationError, VendorApiError } from '../../src/core/errors';
+import { ActivityMappingError, ConfigurationError, UnsupportedOperationError, VendorApiError } from '../../src/core/errors';
 import { capturingLogger, listen, waitUntil } from '../helpers';
 
 const SECRET = 'lp-test-secret-93f1c0aa';
@@ -272,6 +272,56 @@ describe('LivePersonAdapter over loopback HTTP', function () {
         const [content, action] = sandbox.consumerEvents(id);
         expect(content.metadata).to.deep.equal([{ type: 'ExternalId', id: 'Yes-1234' }]);
         expect(action.metadata).to.deep.equal([{ type: 'ExternalId', id: 'Yes-1234' }]);
+    });
+
+    it('handoff.initiate re-routes: closes, opens on the handoff skill with details and transcript; the bot keeps its conversation id', async () => {
+        await setup({ handoffSkillId: 'human-skill' });
+        const first = await open('handoff-consumer');
+        logic = async (context) => {
+            if (context.activity.type === ActivityTypes.Message && context.activity.text === 'agent please') {
+                const transcript = { activities: [{ type: 'message', text: 'My parcel is late', from: { id: 'agent-1', role: 'user' } }, { type: 'message', text: 'Sorry to hear that', from: { id: 'bot', role: 'bot' } }] };
+                await context.sendActivity(EventFactory.createHandoffInitiation(context, { details: { name: 'Ada', topic: 'Returns' } }, transcript as any));
+            }
+            if (context.activity.type === ActivityTypes.Message && context.activity.text === 'hello human here') await context.sendActivity('hi human');
+        };
+        await sandbox.agentSays(first, 'agent please');
+        expect(sandbox.conversation(first).state).to.equal('CLOSE');
+        const second = [...sandbox.conversations.values()].find((c) => c.id !== first)!;
+        expect(second.externalConsumerId).to.equal('handoff-consumer');
+        expect(second.skillId).to.equal('human-skill');
+        expect(sandbox.consumerTexts(second.id)).to.deep.equal(['Handoff from the bot.\nname: Ada\ntopic: Returns', 'Transcript:\nCustomer: My parcel is late\nBot: Sorry to hear that']);
+
+        received = [];
+        await sandbox.agentJoins(second.id, 'human-7');
+        expect(received.map((a) => `${a.type}${a.name ? ` ${a.name}` : ''}`)).to.deep.equal(['conversationUpdate', 'event handoff.status']);
+        expect(received[1].value).to.deep.include({ state: 'accepted' });
+        for (const activity of received) expect(activity.conversation!.id, 'the bot keeps its conversation id').to.equal(first);
+        await sandbox.agentSays(second.id, 'hello human here');
+        expect(received.find((a) => a.type === 'message')!.conversation!.id).to.equal(first);
+        expect(sandbox.consumerTexts(second.id).slice(-1)).to.deep.equal(['hi human']);
+
+        received = [];
+        await sandbox.agentCloses(second.id);
+        expect(received.map((a) => `${a.type}${a.name ? ` ${a.name}` : ''}`)).to.deep.equal(['event handoff.status', 'endOfConversation']);
+        expect(received[0].value).to.deep.include({ state: 'completed' });
+        expect(received[1].conversation!.id).to.equal(first);
+    });
+
+    it('handoff.initiate without a skill is refused before anything is sent', async () => {
+        await setup();
+        const reference = await adapter.openConversation({ consumerId: 'no-skill' });
+        let error: unknown;
+        await adapter.continueConversation(reference, async (context) => {
+            try {
+                await context.sendActivity(EventFactory.createHandoffInitiation(context, {}));
+            } catch (err) {
+                error = err;
+            }
+        });
+        expect(error).to.be.instanceOf(ActivityMappingError);
+        expect((error as Error).message).to.match(/handoff.initiate needs a skill/);
+        expect(sends()).to.have.length(0);
+        expect(sandbox.conversation(reference.conversation!.id).state).to.equal('OPEN');
     });
 
     it('events of a conversation this connector did not open are delivered; replying fails with a clear error', async () => {
