@@ -33,28 +33,43 @@ export interface FaultSpec {
 /** Records requests and lets tests wait for them; holds injected faults. */
 export class RequestRecorder {
     readonly requests: RecordedRequest[] = [];
+    /**
+     * Most requests kept in `requests` (the oldest go first). Default: all. A benchmark sets it low: `onRequest`
+     * listeners still see every request.
+     */
+    maxRequests = Number.POSITIVE_INFINITY;
     private readonly emitter = new EventEmitter();
     private faults: Array<FaultSpec & { remaining: number }> = [];
+    private count = 0;
 
     constructor() {
         this.emitter.setMaxListeners(0);
     }
 
     record(request: Omit<RecordedRequest, 'index' | 'at'>): RecordedRequest {
-        const recorded = { ...request, index: this.requests.length, at: Date.now() };
-        this.requests.push(recorded);
+        const recorded = { ...request, index: this.count++, at: Date.now() };
+        if (this.maxRequests > 0) {
+            this.requests.push(recorded);
+            if (this.requests.length > this.maxRequests) this.requests.shift();
+        }
         this.emitter.emit('request', recorded);
         return recorded;
     }
 
+    /** Calls `listener` with every request recorded from now on; returns an unsubscribe function. */
+    onRequest(listener: (request: RecordedRequest) => void): () => void {
+        this.emitter.on('request', listener);
+        return () => this.emitter.removeListener('request', listener);
+    }
+
     /** The index the next request will have: pass it as `after` to wait only for later requests. */
     mark(): number {
-        return this.requests.length;
+        return this.count;
     }
 
     /** Requests (from index `after` on) matching `predicate`. */
     find(predicate: (request: RecordedRequest) => boolean, after = 0): RecordedRequest[] {
-        return this.requests.slice(after).filter(predicate);
+        return this.requests.filter((r) => r.index >= after && predicate(r));
     }
 
     /** Resolves with the first request (from index `after` on) matching `predicate`; rejects after `timeoutMs`. */

@@ -22,6 +22,7 @@ export class ConversationRecords<T extends object> {
 
     /** Writes `after` only when it differs from `before` (most events change nothing). */
     async writeIfChanged(conversationId: string, before: T, after: T): Promise<void> {
+        if (after === before) return;
         if (JSON.stringify(after) !== JSON.stringify(before)) await this.write(conversationId, after);
     }
 

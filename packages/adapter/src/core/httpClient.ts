@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, FormData, request as undiciRequest } from 'undici';
+import { FormData, Pool } from 'undici';
 import { VendorApiError } from './errors';
 import type { Logger } from './logger';
 import { backoffDelay, isRetryableStatus, parseRetryAfter, resolveRetryOptions, type ResolvedRetryOptions, type RetryOptions } from './retryPolicy';
@@ -52,19 +52,14 @@ export interface VendorResponse<T = unknown> {
  * also has to drive the 401 refresh and secret-free errors; undici's RetryHandler does neither and has no jitter.
  */
 export class VendorHttpClient {
-    private readonly agent: Agent;
+    /** One keep-alive pool per vendor origin (a vendor has a handful: API, token service, key server). */
+    private readonly pools = new Map<string, Pool>();
     private readonly retry: ResolvedRetryOptions;
     private readonly timeoutMs: number;
 
     constructor(private readonly options: VendorHttpClientOptions) {
         this.retry = resolveRetryOptions(options.retry);
         this.timeoutMs = options.timeoutMs ?? 10_000;
-        this.agent = new Agent({
-            connections: options.connectionsPerHost ?? 64,
-            keepAliveTimeout: 30_000,
-            headersTimeout: this.timeoutMs,
-            bodyTimeout: this.timeoutMs,
-        });
     }
 
     /** Sends `req`, retrying as described above; resolves with a 2xx answer or rejects with {@link VendorApiError}. */
@@ -111,7 +106,23 @@ export class VendorHttpClient {
 
     /** Closes pooled connections. */
     async close(): Promise<void> {
-        await this.agent.close();
+        const pools = [...this.pools.values()];
+        this.pools.clear();
+        await Promise.all(pools.map((pool) => pool.close()));
+    }
+
+    private pool(origin: string): Pool {
+        let pool = this.pools.get(origin);
+        if (!pool) {
+            pool = new Pool(origin, {
+                connections: this.options.connectionsPerHost ?? 64,
+                keepAliveTimeout: 30_000,
+                headersTimeout: this.timeoutMs,
+                bodyTimeout: this.timeoutMs,
+            });
+            this.pools.set(origin, pool);
+        }
+        return pool;
     }
 
     private async attempt(req: VendorRequest, headers: Record<string, string>) {
@@ -125,7 +136,9 @@ export class VendorHttpClient {
                 headers['content-type'] ??= 'application/json';
             }
         }
-        const response = await undiciRequest(req.url, { method: req.method, headers, body, dispatcher: this.agent });
+        // The origin's pool directly: undici's top-level request() (and an Agent) parse and dispatch more per call.
+        const { origin, path } = splitUrl(req.url);
+        const response = await this.pool(origin).request({ path, method: req.method, headers, body });
         const text = await response.body.text();
         const contentType = firstHeader(response.headers['content-type']) ?? '';
         let parsed: unknown = text === '' ? undefined : text;
@@ -152,6 +165,12 @@ export class VendorHttpClient {
         }
         return clean;
     }
+}
+
+/** `https://host:port/a/b?c` → origin `https://host:port`, path `/a/b?c`. */
+function splitUrl(url: string): { origin: string; path: string } {
+    const slash = url.indexOf('/', url.indexOf('://') + 3);
+    return slash < 0 ? { origin: url, path: '/' } : { origin: url.slice(0, slash), path: url.slice(slash) };
 }
 
 function firstHeader(value: string | string[] | undefined): string | undefined {

@@ -31,7 +31,8 @@ const RENEW_MARGIN_MS = 5 * 60 * 1000;
 export class LivePersonAuth {
     private appJwtCache?: { token: string; renewAt: number };
     private appJwtPending?: Promise<string>;
-    private readonly consumerTokens = new LRUCache<string, string>({ max: 10_000 });
+    // A small cache in front of the Storage (which may be remote); the Storage itself holds every token.
+    private readonly consumerTokens = new LRUCache<string, string>({ max: 1_000 });
     private readonly consumerPending = new Map<string, Promise<string>>();
 
     constructor(private readonly http: VendorHttpClient, private readonly services: LivePersonServiceDirectory, private readonly options: LivePersonAuthOptions) {}

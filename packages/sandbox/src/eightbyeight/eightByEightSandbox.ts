@@ -22,6 +22,8 @@ export interface EightByEightSandboxOptions {
     customerId?: string;
     /** The signing key id. Default `sandbox-key-1`. */
     keyId?: string;
+    /** The RSA private key (PEM) to sign with, e.g. shared with a benchmark that pre-signs. Default: a new key. */
+    privateKeyPem?: string;
     /** Redeliveries of an event answered with a non-2xx status (8x8 retries; its count is undocumented). Default 0. */
     webhookRetries?: number;
     /** Pause before a redelivery, in ms. Default 200. */
@@ -126,7 +128,7 @@ export class EightByEightSandbox extends VendorStandIn {
         this.tenantId = options.tenantId ?? 'sandbox-tenant';
         this.customerId = options.customerId ?? 'sandbox-customer';
         this.webhookUrl = options.webhookUrl;
-        this.signingKey = new SigningKey(options.keyId ?? 'sandbox-key-1');
+        this.signingKey = new SigningKey(options.keyId ?? 'sandbox-key-1', options.privateKeyPem);
     }
 
     /** A second key with the same kid, made on first use (RSA key generation is slow): forged signatures. */
@@ -180,6 +182,13 @@ export class EightByEightSandbox extends VendorStandIn {
     }
 
     // ---- acting as the customer and the agent -------------------------------------------------------------
+
+    /** Creates a conversation without delivering anything (bulk setup, e.g. for a benchmark). */
+    addConversation(conversationId: string, user: Record<string, unknown> = {}): SandboxConversation {
+        const conversation = this.createConversation(conversationId, 'sandbox-channel', { userId: `user-${conversationId}`, name: 'Sandbox Customer', ...user });
+        conversation.state = 'active';
+        return conversation;
+    }
 
     /** Creates a conversation and delivers its first CONVERSATION_UPDATE (state active). Resolves with its id. */
     async startConversation(options: { conversationId?: string; user?: Record<string, unknown>; channel?: string } = {}): Promise<string> {

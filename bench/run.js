@@ -1,0 +1,574 @@
+'use strict';
+/**
+ * `npm run bench`: the webhook path — a signed vendor webhook in, a bot turn, the reply out through the vendor API —
+ * measured for three contenders side by side (see sut.js): (a) this library with the echo bot, (b) a hand-written
+ * node:http baseline doing the same essential work, (c) botbuilder's CloudAdapter with the same bot. Load comes from
+ * autocannon; the vendor side is the project's own stand-ins (standIn.js), each in its own process.
+ *
+ * Shapes: 1 conversation (1 connection: a vendor keeps one conversation in order), 100 conversations and 10,000
+ * distinct conversations (50 connections, each conversation on one connection so "in order" is well defined).
+ * Checked by the run itself: every webhook answered 2xx, each answered with exactly one reply, in order per
+ * conversation; a run that breaks any of these fails loudly (exit 1) instead of printing numbers.
+ * Writes docs/benchmarks.md. Options: --quick (smaller amounts, a smoke test), --profile (CPU profiles of (a) into
+ * bench/profiles/).
+ */
+const { fork } = require('node:child_process');
+const { generateKeyPairSync, createHmac, randomUUID } = require('node:crypto');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { Worker } = require('node:worker_threads');
+const autocannon = require('autocannon');
+
+const QUICK = process.argv.includes('--quick');
+const PROFILE = process.argv.includes('--profile');
+const ROOT = path.join(__dirname, '..');
+const SHAPES = QUICK
+    ? [
+          { name: '1 conversation', conversations: 1, perConversation: 300, connections: 1 },
+          { name: '100 conversations', conversations: 100, perConversation: 10, connections: 50 },
+          { name: '10,000 conversations', conversations: 1000, perConversation: 1, connections: 50 },
+      ]
+    : [
+          { name: '1 conversation', conversations: 1, perConversation: 1000, connections: 1 },
+          { name: '100 conversations', conversations: 100, perConversation: 40, connections: 50 },
+          { name: '10,000 conversations', conversations: 10000, perConversation: 1, connections: 50 },
+      ];
+const TENANT = 'sandbox-tenant';
+const CUSTOMER = 'sandbox-customer';
+
+// ---- child processes ---------------------------------------------------------------------------------------------
+
+function start(script, args, execArgv = []) {
+    const child = fork(path.join(__dirname, script), args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const pending = new Map();
+    let ids = 0;
+    let onReady;
+    let isReady = false;
+    const ready = new Promise((resolve, reject) => {
+        onReady = (message) => {
+            isReady = true;
+            resolve(message);
+        };
+        child.once('exit', (code) => {
+            if (!isReady) reject(new Error(`${script} ${args.slice(0, 2).join(' ')} exited with ${code} before it was ready`));
+            for (const waiter of pending.values()) waiter.reject(new Error(`${script} exited with ${code}`));
+        });
+    });
+    ready.catch(() => undefined); // awaited by the callers that need it
+    child.on('message', (message) => {
+        if (message.ready) return onReady(message);
+        const waiter = pending.get(message.id);
+        if (!waiter) return;
+        pending.delete(message.id);
+        if (message.error) waiter.reject(new Error(message.error));
+        else waiter.resolve(message.result);
+    });
+    return {
+        child,
+        ready,
+        call(cmd, payload = {}) {
+            const id = ids++;
+            return new Promise((resolve, reject) => {
+                pending.set(id, { resolve, reject });
+                child.send({ id, cmd, ...payload });
+            });
+        },
+        stop() {
+            return new Promise((resolve) => {
+                if (child.exitCode !== null) return resolve();
+                child.once('exit', () => resolve());
+                child.kill('SIGTERM');
+            });
+        },
+    };
+}
+
+async function startStandIn(vendor, privateKeyPem) {
+    const standIn = start('standIn.js', []);
+    const info = await standIn.call('start', { vendor, privateKeyPem });
+    return { ...standIn, info };
+}
+
+/**
+ * Every contender runs with the same V8 heap limit, as a service in a container would: without one, V8 on this 24 GB
+ * machine lets its heap grow to several times the live data under load (measured for (a): ~290 MB RSS for ~50 MB
+ * live), which says more about V8's laziness than about what the process keeps.
+ */
+const HEAP_LIMIT_MB = 128;
+
+async function startSut(contender, vendor, standInInfo, label, extraExecArgv = []) {
+    const execArgv = ['--expose-gc', `--max-old-space-size=${HEAP_LIMIT_MB}`, ...extraExecArgv];
+    const sut = start('sut.js', [contender, vendor, JSON.stringify(standInInfo)], execArgv);
+    const { url } = await sut.ready;
+    return { ...sut, url };
+}
+
+// ---- requests ----------------------------------------------------------------------------------------------------
+
+/** Conversation i goes on connection i % connections; each connection sends its conversations' messages in order. */
+function perConnection(shape, conversationIds, build, offset = 0) {
+    const lists = Array.from({ length: shape.connections }, () => []);
+    for (let n = offset; n < offset + shape.perConversation; n++) {
+        conversationIds.forEach((id, i) => lists[i % shape.connections].push({ conversationId: id, n }));
+    }
+    return lists.map((list) => list.map(build));
+}
+
+async function sign8x8(items, pem, kid) {
+    const halves = [items.slice(0, Math.ceil(items.length / 2)), items.slice(Math.ceil(items.length / 2))];
+    const signed = await Promise.all(
+        halves.map(
+            (part) =>
+                new Promise((resolve, reject) => {
+                    const worker = new Worker(path.join(__dirname, 'signWorker.js'), { workerData: { pem, kid, items: part, tenantId: TENANT, customerId: CUSTOMER } });
+                    worker.once('message', resolve);
+                    worker.once('error', reject);
+                })
+        )
+    );
+    return signed.flat();
+}
+
+/** 8x8 MESSAGE webhooks, signed like the stand-in signs (same key), per connection. */
+async function eightByEightRequests(shape, conversationIds, key, offset = 0) {
+    const lists = perConnection(shape, conversationIds, (item) => ({ ...item, eventId: randomUUID() }), offset);
+    const flat = lists.flat();
+    const signed = await sign8x8(flat, key.pem, key.kid);
+    let k = 0;
+    return lists.map((list) => list.map((item) => ({ path: '/api/8x8/webhook', conversationId: item.conversationId, ...signed[k++] })));
+}
+
+/** LivePerson ContentEvent notifications from an agent, signed with the client secret (sha1, Base64). */
+function livePersonRequests(shape, conversationIds, info, offset = 0) {
+    return perConnection(
+        shape,
+        conversationIds,
+        ({ conversationId, n }) => {
+        const body = JSON.stringify({
+            kind: 'notification',
+            body: {
+                changes: [
+                    {
+                        sequence: n,
+                        originatorId: 'agent-1',
+                        originatorMetadata: { id: 'agent-1', role: 'ASSIGNED_AGENT' },
+                        serverTimestamp: Date.now(),
+                        event: { type: 'ContentEvent', contentType: 'text/plain', message: `m:${conversationId}:${n}` },
+                        conversationId,
+                        dialogId: conversationId,
+                        messageAudience: 'ALL',
+                    },
+                ],
+            },
+            type: 'ms.MessagingEventNotification',
+        });
+        return {
+            path: '/api/liveperson/webhook',
+            conversationId,
+            body,
+            headers: {
+                'content-type': 'application/json',
+                'x-liveperson-account-id': info.accountId,
+                'x-liveperson-client-id': info.clientId,
+                'x-liveperson-signature': `sha1=${createHmac('sha1', info.clientSecret).update(body).digest('base64')}`,
+            },
+        };
+        },
+        offset
+    );
+}
+
+/** Emulator-style activities for CloudAdapter (no auth), replying to the loopback connector. */
+function cloudRequests(shape, conversationIds, connectorUrl) {
+    return perConnection(shape, conversationIds, ({ conversationId, n }) => ({
+        path: '/api/messages',
+        conversationId,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+            type: 'message',
+            id: `${conversationId}-${n}`,
+            channelId: 'emulator',
+            serviceUrl: connectorUrl,
+            conversation: { id: conversationId },
+            from: { id: `user-${conversationId}`, role: 'user' },
+            recipient: { id: 'bot', role: 'bot' },
+            text: `m:${conversationId}:${n}`,
+            timestamp: new Date().toISOString(),
+        }),
+    }));
+}
+
+// ---- LivePerson setup ----------------------------------------------------------------------------------------------
+
+async function inBatches(items, size, fn) {
+    const out = [];
+    for (let i = 0; i < items.length; i += size) out.push(...(await Promise.all(items.slice(i, i + size).map(fn))));
+    return out;
+}
+
+/** (a): the adapter opens the conversations itself, through the example's endpoint. */
+async function openThroughAdapter(sutUrl, consumers) {
+    return inBatches(consumers, 16, async (consumerId) => {
+        const response = await fetch(`${sutUrl}/api/liveperson/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ consumerId }) });
+        if (response.status !== 201) throw new Error(`opening a conversation answered ${response.status}: ${await response.text()}`);
+        return (await response.json()).conversationId;
+    });
+}
+
+/** (b): the baseline's setup, done here: AppJWT, a ConsumerJWS per consumer, CONVERSATION; tokens go to the baseline. */
+async function openForBaseline(info, consumers) {
+    const account = info.accountId;
+    const token = await fetch(`${info.url}/sentinel/api/account/${account}/app/token?v=1.0&grant_type=client_credentials`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `client_id=${info.clientId}&client_secret=${info.clientSecret}`,
+    });
+    const appJwt = (await token.json()).access_token;
+    const jws = {};
+    const ids = await inBatches(consumers, 16, async (consumerId) => {
+        const idp = await fetch(`${info.url}/api/account/${account}/consumer?v=1.0`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: appJwt }, body: JSON.stringify({ ext_consumer_id: consumerId }) });
+        const consumerJws = (await idp.json()).token;
+        const created = await fetch(`${info.url}/api/account/${account}/messaging/consumer/conversation?v=3`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: appJwt, 'x-lp-on-behalf': consumerJws },
+            body: JSON.stringify([
+                { kind: 'req', id: '1', type: 'userprofile.SetUserProfile', body: {} },
+                { kind: 'req', id: '2', type: 'cm.ConsumerRequestConversation', body: { brandId: account, channelType: 'MESSAGING' } },
+            ]),
+        });
+        const conversationId = (await created.json())[1].body.conversationId;
+        jws[conversationId] = consumerJws;
+        return conversationId;
+    });
+    return { ids, tokens: { appJwt, jws } };
+}
+
+// ---- one measured run --------------------------------------------------------------------------------------------
+
+function fire(url, lists) {
+    let next = 0;
+    const perConnectionCount = lists[0].length;
+    const total = lists.reduce((sum, list) => sum + list.length, 0);
+    // autocannon notices the end of an `amount` run on its 1-second tick; time the run from its own responses instead.
+    let started;
+    let finished;
+    return new Promise((resolve, reject) => {
+        autocannon(
+            {
+                url: `${url}${lists[0][0].path}`,
+                method: 'POST',
+                connections: lists.length,
+                amount: total,
+                maxConnectionRequests: perConnectionCount,
+                timeout: 20,
+                // One list per connection, sent in order: the next request's headers and body are set once the
+                // previous one is answered (autocannon builds the next request right after its 'response' event).
+                setupClient(client) {
+                    const list = lists[next++];
+                    let k = 0;
+                    client.setHeadersAndBody(list[0].headers, list[0].body);
+                    client.on('request', () => {
+                        started ??= process.hrtime.bigint();
+                    });
+                    client.on('response', () => {
+                        finished = process.hrtime.bigint();
+                        k++;
+                        if (k < list.length) client.setHeadersAndBody(list[k].headers, list[k].body);
+                    });
+                },
+            },
+            (err, result) => {
+                if (err) return reject(err);
+                const seconds = Number(finished - started) / 1e9;
+                resolve({ result, seconds, total });
+            }
+        );
+    });
+}
+
+/**
+ * Open-loop load at a fixed rate (for latency at a given throughput): request i leaves at start + i / rate, whatever
+ * the answers before it, over a keep-alive pool; autocannon's own rate limit sends each second's quota in a burst,
+ * which measures queueing behind the burst rather than latency at that rate. Messages of one conversation stay in
+ * order: at these rates they leave far more than a turn apart.
+ */
+async function paced(url, lists, rate) {
+    const { Pool } = require('undici');
+    const flat = [];
+    for (let k = 0; k < lists[0].length; k++) for (const list of lists) flat.push(list[k]);
+    const pool = new Pool(url, { connections: lists.length });
+    const latencies = [];
+    let non2xx = 0;
+    let errors = 0;
+    const start = process.hrtime.bigint();
+    const inFlight = [];
+    const lastOf = new Map();
+    for (let i = 0; i < flat.length; i++) {
+        const due = start + BigInt(Math.round((i * 1e9) / rate));
+        // Sleep (never spin: the cores are shared with the contender) until the request is due; timers fire
+        // to the millisecond, so requests leave in 1 ms batches at worst.
+        while (process.hrtime.bigint() < due) await new Promise((resolve) => setTimeout(resolve, 1));
+        const request = flat[i];
+        // A conversation's next message leaves only once its previous one is answered (a vendor keeps a
+        // conversation in order); at these rates that wait is rare. Latency counts from when the request left.
+        const conversation = request.conversationId;
+        let sentAt;
+        const previous = lastOf.get(conversation) || Promise.resolve();
+        const done = previous
+            .then(() => {
+                sentAt = process.hrtime.bigint();
+                return pool.request({ method: 'POST', path: request.path, headers: request.headers, body: request.body });
+            })
+            .then(async ({ statusCode, body }) => {
+                await body.dump();
+                latencies.push(Number(process.hrtime.bigint() - sentAt) / 1e6);
+                if (statusCode < 200 || statusCode >= 300) non2xx++;
+            })
+            .catch(() => errors++);
+        lastOf.set(conversation, done);
+        inFlight.push(done);
+    }
+    await Promise.all(inFlight);
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    await pool.close();
+    latencies.sort((a, b) => a - b);
+    const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+    return { result: { non2xx, errors, timeouts: 0, requests: { total: latencies.length }, latency: { p50: at(0.5), p99: at(0.99) } }, seconds, total: flat.length };
+}
+
+async function waitForReplies(standIn, expected, timeoutMs = 30_000) {
+    const until = Date.now() + timeoutMs;
+    let stats = await standIn.call('stats');
+    while (stats.replies < expected && Date.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        stats = await standIn.call('stats');
+    }
+    return stats;
+}
+
+/** Fires the requests and checks the outcome; throws (failing the bench) on any violation. */
+async function measure(label, sutUrl, standIn, lists, conversationIds, overallRate) {
+    await standIn.call('reset');
+    const { result, seconds, total } = overallRate ? await paced(sutUrl, lists, overallRate) : await fire(sutUrl, lists);
+    const stats = await waitForReplies(standIn, total);
+    const problems = [];
+    if (result.non2xx > 0) problems.push(`${result.non2xx} webhooks answered non-2xx`);
+    if (result.errors > 0 || result.timeouts > 0) problems.push(`${result.errors} connection errors, ${result.timeouts} timeouts`);
+    if (result.requests.total !== total) problems.push(`${result.requests.total} of ${total} requests completed`);
+    if (stats.replies !== total) problems.push(`${stats.replies} replies for ${total} messages`);
+    if (stats.outOfOrder > 0) problems.push(`${stats.outOfOrder} replies out of order or duplicated`);
+    if (stats.conversations !== conversationIds.length) problems.push(`replies in ${stats.conversations} of ${conversationIds.length} conversations`);
+    if (stats.errors > 0 || stats.unexpected > 0) problems.push(`${stats.errors} vendor calls refused, ${stats.unexpected} unexpected replies (${stats.samples.join(' | ')})`);
+    if (problems.length > 0) throw new Error(`CORRECTNESS FAILURE in ${label}: ${problems.join('; ')}. Calls seen: ${JSON.stringify(stats.calls)}`);
+    const round = (ms) => Math.round(ms * 10) / 10;
+    return { rps: total / seconds, p50: round(result.latency.p50), p99: round(result.latency.p99), total, seconds, calls: stats.calls };
+}
+
+// ---- the scenarios -----------------------------------------------------------------------------------------------
+
+function conversationIdsFor(shape, prefix) {
+    return Array.from({ length: shape.conversations }, (_, i) => `${prefix}-${i}`);
+}
+
+async function runVendorContender(vendor, contender, shape, key, presigned) {
+    const label = `${vendor}-${contender}-${shape.conversations}`;
+    const standIn = await startStandIn(vendor, key.pem);
+    const sut = await startSut(contender, vendor, standIn.info, label);
+    const out = {};
+    try {
+        await standIn.call('webhook', { url: `${sut.url}/api/${vendor === '8x8' ? '8x8' : 'liveperson'}/webhook` });
+        const pass = async (passNo) => {
+            let ids;
+            let lists;
+            if (vendor === '8x8') {
+                ids = conversationIdsFor(shape, `c${passNo}`);
+                await standIn.call('addConversations', { ids });
+                lists = passNo === 1 && presigned ? presigned : await eightByEightRequests(shape, ids, key);
+            } else {
+                const consumers = conversationIdsFor(shape, `consumer${passNo}`);
+                if (contender === 'adapter') {
+                    ids = await openThroughAdapter(sut.url, consumers);
+                } else {
+                    const opened = await openForBaseline(standIn.info, consumers);
+                    ids = opened.ids;
+                    await sut.call('tokens', { tokens: opened.tokens });
+                }
+                await new Promise((resolve) => setTimeout(resolve, 300)); // let the "conversation created" notifications land
+                lists = livePersonRequests(shape, ids, standIn.info);
+            }
+            return { ids, lists };
+        };
+        const first = await pass(1);
+        const profiled = PROFILE && contender === 'adapter' && shape.conversations === 100;
+        if (profiled) await sut.call('profileStart');
+        Object.assign(out, await measure(label, sut.url, standIn, first.lists, first.ids));
+        if (profiled) out.cpuProfile = (await sut.call('profileStop', { file: path.join(__dirname, 'profiles', `${label}.cpuprofile`) })).file;
+        out.memory1 = await sut.call('memory');
+        if (contender === 'adapter' && shape.conversations >= 1000) {
+            const second = await pass(2);
+            await measure(`${label} (second pass)`, sut.url, standIn, second.lists, second.ids);
+            out.memory2 = await sut.call('memory');
+        }
+        if (contender === 'adapter' && shape.conversations === 100) {
+            // Latency at half of the maximum throughput: a rate-limited run continuing the same conversations.
+            const rate = Math.max(1, Math.floor(out.rps / 2));
+            const offset = shape.perConversation;
+            const lists = vendor === '8x8' ? await eightByEightRequests(shape, first.ids, key, offset) : livePersonRequests(shape, first.ids, standIn.info, offset);
+            if (profiled) await sut.call('heapSampleStart');
+            const halfRun = await measure(`${label} (half rate)`, sut.url, standIn, lists, first.ids, rate);
+            if (profiled) out.heapProfile = (await sut.call('heapSampleStop', { file: path.join(__dirname, 'profiles', `${label}.heapprofile`) })).file;
+            out.halfRate = { rate, p50: halfRun.p50, p99: halfRun.p99, rps: halfRun.rps };
+        }
+    } finally {
+        await sut.stop();
+        await standIn.stop();
+    }
+    return out;
+}
+
+async function runCloud(shape) {
+    const standIn = await startStandIn('connector');
+    const sut = await startSut('cloud', 'none', standIn.info, `cloud-${shape.conversations}`);
+    try {
+        const ids = conversationIdsFor(shape, 'e');
+        const result = await measure(`cloud-${shape.conversations}`, sut.url, standIn, cloudRequests(shape, ids, standIn.info.url), ids);
+        result.memory1 = await sut.call('memory');
+        return result;
+    } finally {
+        await sut.stop();
+        await standIn.stop();
+    }
+}
+
+
+// ---- report ------------------------------------------------------------------------------------------------------
+
+const mb = (bytes) => (bytes === undefined ? '—' : `${Math.round(bytes / 1024 / 1024)} MB`);
+const fmt = (n, digits = 0) => (n === undefined ? '—' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const ratio = (a, b) => (a && b ? a / b : undefined);
+const verdict = (ok) => (ok ? 'met' : '**missed**');
+
+function machine() {
+    const cpus = os.cpus();
+    return `${cpus.length} × ${cpus[0].model.trim()}, ${mb(os.totalmem())} RAM, ${os.type()} ${os.release()}, Node ${process.version}`;
+}
+
+function report(results, started) {
+    const find = (vendor, shape, contender) => results.find((r) => r.vendor === vendor && r.shape === shape && r.contender === contender);
+    const lines = [];
+    const targets = [];
+    lines.push('| shape | vendor | (a) adapter req/s | (b) baseline req/s | (c) CloudAdapter req/s | a/b | a/c | p50 / p99 ms (a) | (b) | (c) | peak RSS (a) | (b) | (c) |');
+    lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const shape of SHAPES) {
+        const c = find('cloud', shape.name, 'cloud');
+        for (const vendor of ['8x8', 'liveperson']) {
+            const a = find(vendor, shape.name, 'adapter');
+            const b = find(vendor, shape.name, 'baseline');
+            const ab = ratio(a.rps, b.rps);
+            const ac = ratio(a.rps, c.rps);
+            lines.push(
+                `| ${shape.name} | ${vendor} | ${fmt(a.rps)} | ${fmt(b.rps)} | ${fmt(c.rps)} | ${fmt(ab, 2)} | ${fmt(ac, 2)} | ${fmt(a.p50)} / ${fmt(a.p99)} | ${fmt(b.p50)} / ${fmt(b.p99)} | ${fmt(c.p50)} / ${fmt(c.p99)} | ${mb(a.memory1.peak)} | ${mb(b.memory1.peak)} | ${mb(c.memory1.peak)} |`
+            );
+            targets.push(`| a/b ≥ 0.8 — ${vendor}, ${shape.name} | ${fmt(ab, 2)} | ${verdict(ab >= 0.8)} |`);
+            targets.push(`| a/c ≥ 1.5 — ${vendor}, ${shape.name} | ${fmt(ac, 2)} | ${verdict(ac >= 1.5)} |`);
+        }
+    }
+    for (const vendor of ['8x8', 'liveperson']) {
+        const half = find(vendor, SHAPES[1].name, 'adapter').halfRate;
+        targets.push(`| p99 ≤ 20 ms at half of (a)'s maximum — ${vendor}, ${SHAPES[1].name}, ${fmt(half.rate)} req/s offered | ${fmt(half.p99)} ms (p50 ${fmt(half.p50)} ms) | ${verdict(half.p99 <= 20)} |`);
+        const big = find(vendor, SHAPES[2].name, 'adapter');
+        targets.push(`| RSS after ${SHAPES[2].name} ≤ 200 MB — ${vendor} | ${mb(big.memory1.rss)} (peak ${mb(big.memory1.peak)}) | ${verdict(big.memory1.rss <= 200 * 1024 * 1024)} |`);
+        const growth = big.memory2.rss - big.memory1.rss;
+        targets.push(`| no growth after a second pass over ${SHAPES[2].name.replace(' conversations', '')} new conversations — ${vendor} | ${growth >= 0 ? '+' : ''}${mb(growth)} (${mb(big.memory1.rss)} → ${mb(big.memory2.rss)}; heap ${mb(big.memory1.heapUsed)} → ${mb(big.memory2.heapUsed)}) | ${verdict(growth <= Math.max(0.05 * big.memory1.rss, 5 * 1024 * 1024))} |`);
+    }
+    const calls = (vendor) => JSON.stringify(find(vendor, SHAPES[1].name, 'adapter').calls);
+    const notesFile = path.join(__dirname, 'notes.md');
+    const notes = fs.existsSync(notesFile) ? fs.readFileSync(notesFile, 'utf8') : '';
+    return `# Benchmarks
+
+Generated by \`npm run bench\`${QUICK ? ' --quick (smoke-test amounts: not representative)' : ''} on ${new Date(started).toISOString().slice(0, 10)}, in ${Math.round((Date.now() - started) / 1000)} s.
+
+**Machine:** ${machine()}. Every contender, the stand-in and autocannon share these cores, so compare ratios rather than absolute numbers.
+Every contender runs with \`node --max-old-space-size=${HEAP_LIMIT_MB}\` (a container-style heap limit, the same for all).
+
+**What is measured.** The webhook path this library exists for: a signed vendor webhook in, a bot turn, the reply out through
+the vendor API. autocannon sends pre-signed webhooks to three contenders, each in its own process, the vendor side being the
+project's own stand-in in another process (replies are counted there):
+
+- **(a) adapter** — the echo example (Express + \`EightByEightAdapter\` / \`LivePersonAdapter\` + botbuilder \`ActivityHandler\`).
+- **(b) baseline** — plain \`node:http\` doing the same essential work by hand: verify the signature (8x8: RS256 JWS over the
+  CRC32 of the body; LivePerson: HMAC-SHA1), parse, keep each conversation in order, make the same outbound calls with an
+  undici keep-alive pool (8x8: typing + message; LivePerson: COMPOSING, the message, ACTIVE, ACCEPT, READ).
+- **(c) CloudAdapter** — botbuilder's own \`CloudAdapter\` (Express + \`express.json()\`, unauthenticated Emulator-style
+  activities) running the same echo bot, which replies (typing + message) to a loopback Bot Connector. Vendor-neutral: one
+  column serves both vendors' rows. Note that (a) on LivePerson makes 5 vendor calls per turn where (c) makes 2.
+
+Shapes: *1 conversation* (${SHAPES[0].perConversation} messages on 1 connection — one conversation is kept in order, so a vendor
+has one message in flight), *100 conversations* (${SHAPES[1].perConversation} messages each, ${SHAPES[1].connections} connections), *10,000 conversations*
+(${SHAPES[2].conversations.toLocaleString('en-US')} distinct conversations, one message each, ${SHAPES[2].connections} connections). Each conversation's messages go on one
+connection, in order. req/s = messages / wall time of the run; latency is autocannon's, per webhook request.
+
+**Checked by the run itself** (a violation aborts the bench with exit 1 and no numbers): every webhook answered 2xx, every
+message answered with exactly one reply, replies in order per conversation, no vendor call refused.
+
+## Results
+
+${lines.join('\n')}
+
+Vendor calls per 100-conversation run of (a): 8x8 ${calls('8x8')}; LivePerson ${calls('liveperson')}.
+
+## Targets
+
+| target | measured | |
+|---|---|---|
+${targets.join('\n')}
+
+"No growth" allows 5% (or 5 MB) for allocator noise. Memory is VmRSS after a forced GC; peak is VmHWM.
+
+${notes}`;
+}
+
+async function main() {
+    const started = Date.now();
+    const key = { kid: 'sandbox-key-1', pem: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) };
+    if (PROFILE) fs.mkdirSync(path.join(__dirname, 'profiles'), { recursive: true });
+    const results = [];
+    const note = (r) => console.log(`  ${r.vendor.padEnd(10)} ${r.contender.padEnd(8)} ${r.shape.padEnd(22)} ${fmt(r.rps).padStart(7)} req/s  p50 ${fmt(r.p50)} ms  p99 ${fmt(r.p99)} ms  peak ${mb(r.memory1.peak)}`);
+    console.log(`bench on ${machine()}${QUICK ? ' (quick)' : ''}`);
+    for (const shape of SHAPES) {
+        const presigned = await eightByEightRequests(shape, conversationIdsFor(shape, 'c1'), key);
+        for (const vendor of ['8x8', 'liveperson']) {
+            for (const contender of ['baseline', 'adapter']) {
+                const r = { vendor, contender, shape: shape.name, ...(await runVendorContender(vendor, contender, shape, key, vendor === '8x8' ? presigned : undefined)) };
+                results.push(r);
+                note(r);
+            }
+        }
+        const c = { vendor: 'cloud', contender: 'cloud', shape: shape.name, ...(await runCloud(shape)) };
+        results.push(c);
+        note(c);
+    }
+    if (PROFILE) {
+        const { cpuByPackage, allocationsByPackage } = require('./profileSummary');
+        for (const r of results.filter((x) => x.cpuProfile)) {
+            const pct = (share) => `${(share * 100).toFixed(1)}%`;
+            console.log(`\n${r.vendor} (a), ${r.shape}: CPU by package (busy time): ${cpuByPackage(r.cpuProfile).slice(0, 12).map(([n, v]) => `${n} ${pct(v)}`).join(', ')}`);
+            const alloc = allocationsByPackage(r.heapProfile);
+            console.log(`${r.vendor} (a), ${r.shape} half rate: ${Math.round(alloc.bytes / r.total / 1024)} KB allocated per webhook; by package: ${alloc.shares.slice(0, 12).map(([n, v]) => `${n} ${pct(v)}`).join(', ')}`);
+        }
+    }
+    const markdown = report(results, started);
+    if (!QUICK) fs.writeFileSync(path.join(ROOT, 'docs', 'benchmarks.md'), markdown);
+    console.log(markdown.slice(markdown.indexOf('## Results'), markdown.indexOf('"No growth"')));
+    console.log(QUICK ? '(quick run: docs/benchmarks.md left as it was)' : 'written to docs/benchmarks.md');
+}
+
+if (require.main === module) {
+    main().catch((err) => {
+        console.error(`\nBENCH FAILED: ${err.message}`);
+        process.exit(1);
+    });
+}
+
+module.exports = { startStandIn, startSut, eightByEightRequests, livePersonRequests, fire, measure, conversationIdsFor, SHAPES };

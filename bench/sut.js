@@ -1,0 +1,223 @@
+'use strict';
+/**
+ * Benchmark child process: the system under test, one of three contenders answering the same webhooks:
+ *
+ * - `adapter`:  this library — the example server (Express + EightByEightAdapter / LivePersonAdapter) with the echo bot;
+ * - `baseline`: plain node:http doing the same essential work by hand: verify the signature, parse, keep each
+ *               conversation in order, make the same outbound calls (typing / chat states, the reply, receipts) with
+ *               an undici keep-alive pool;
+ * - `cloud`:    botbuilder's CloudAdapter (Express, unauthenticated Emulator-style activities) with the same echo bot,
+ *               replying to a loopback Bot Connector.
+ *
+ * Started with `node [--expose-gc] sut.js <contender> <vendor> <standInJson>`; says `{ready, url}` over IPC.
+ */
+const http = require('node:http');
+const { createHmac, createPublicKey, timingSafeEqual, verify } = require('node:crypto');
+const { crc32 } = require('node:zlib');
+const fs = require('node:fs');
+const { Pool } = require('undici');
+
+const [contender, vendor, standInJson] = process.argv.slice(2);
+const standIn = JSON.parse(standInJson);
+const silent = { debug() {}, info() {}, warn() {}, error: (m) => process.stderr.write(`${m}\n`) };
+
+function rss() {
+    if (global.gc) global.gc();
+    const status = fs.readFileSync('/proc/self/status', 'utf8');
+    const kb = (name) => Number((status.match(new RegExp(`${name}:\\s+(\\d+)`)) || [])[1] || 0) * 1024;
+    const m = process.memoryUsage();
+    return { rss: kb('VmRSS'), peak: kb('VmHWM'), heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers };
+}
+
+let livePersonTokens = { appJwt: '', jws: {} };
+let profiler;
+process.on('message', async (message) => {
+    if (message.cmd === 'profileStart') {
+        // A CPU profile of the measured run only (not start-up): --profile in run.js.
+        const inspector = require('node:inspector');
+        profiler = new inspector.Session();
+        profiler.connect();
+        const post = (method, params) => new Promise((resolve, reject) => profiler.post(method, params, (err, result) => (err ? reject(err) : resolve(result))));
+        profiler.postAsync = post;
+        await post('Profiler.enable');
+        await post('Profiler.setSamplingInterval', { interval: 200 });
+        await post('Profiler.start');
+        process.send({ id: message.id, result: {} });
+    }
+    if (message.cmd === 'heapSampleStart') {
+        const inspector = require('node:inspector');
+        profiler = new inspector.Session();
+        profiler.connect();
+        profiler.postAsync = (method, params) => new Promise((resolve, reject) => profiler.post(method, params, (err, result) => (err ? reject(err) : resolve(result))));
+        await profiler.postAsync('HeapProfiler.startSampling', { samplingInterval: 8192, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+        process.send({ id: message.id, result: {} });
+    }
+    if (message.cmd === 'heapSampleStop') {
+        const { profile } = await profiler.postAsync('HeapProfiler.stopSampling');
+        fs.writeFileSync(message.file, JSON.stringify(profile));
+        profiler.disconnect();
+        process.send({ id: message.id, result: { file: message.file } });
+    }
+    if (message.cmd === 'profileStop') {
+        const { profile } = await profiler.postAsync('Profiler.stop');
+        fs.writeFileSync(message.file, JSON.stringify(profile));
+        profiler.disconnect();
+        process.send({ id: message.id, result: { file: message.file } });
+    }
+    if (message.cmd === 'memory') process.send({ id: message.id, result: rss() });
+    if (message.cmd === 'tokens') {
+        livePersonTokens = message.tokens;
+        process.send({ id: message.id, result: {} });
+    }
+});
+process.on('disconnect', () => process.exit(0));
+process.on('SIGTERM', () => process.exit(0));
+
+function listen(server) {
+    server.keepAliveTimeout = 60_000;
+    server.listen(0, '127.0.0.1', () => process.send({ ready: true, url: `http://127.0.0.1:${server.address().port}` }));
+}
+
+// ---- (a) this library ------------------------------------------------------------------------------------------
+
+async function startAdapter() {
+    const { startExample } = require('botbuilder-contact-center-examples/lib/server');
+    const config =
+        vendor === '8x8'
+            ? { port: 0, eightByEight: { apiKey: standIn.apiKey, baseUrl: standIn.url } }
+            : { port: 0, livePerson: { accountId: standIn.accountId, clientId: standIn.clientId, clientSecret: standIn.clientSecret, csdsUrl: standIn.url } };
+    const running = await startExample(config, silent);
+    process.send({ ready: true, url: running.url.replace('localhost', '127.0.0.1') });
+}
+
+// ---- (b) the hand-written baseline -------------------------------------------------------------------------------
+
+/** Runs tasks one after the other per conversation (the order a vendor expects), concurrently across conversations. */
+function orderedBy() {
+    const tails = new Map();
+    return (key, task) => {
+        const run = (tails.get(key) || Promise.resolve()).then(task);
+        const tail = run.catch(() => undefined);
+        tails.set(key, tail);
+        tail.then(() => tails.get(key) === tail && tails.delete(key));
+        return run;
+    };
+}
+
+function readBody(req) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        req.on('data', (c) => chunks.push(c));
+        req.on('end', () => resolve(Buffer.concat(chunks)));
+        req.on('error', reject);
+    });
+}
+
+function answer(res, status) {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(status === 200 ? '{}' : '{"error":"refused"}');
+}
+
+async function startBaseline8x8() {
+    const pool = new Pool(standIn.url, { connections: 64 });
+    const jwkResponse = await pool.request({ method: 'GET', path: `/chat-gateway/v1/jwk/${standIn.kid}/public` });
+    const publicKey = createPublicKey({ key: await jwkResponse.body.json(), format: 'jwk' });
+    const inOrder = orderedBy();
+    const post = async (path, body) => {
+        const { statusCode, body: stream } = await pool.request({ method: 'POST', path, headers: { 'content-type': 'application/json', 'x-api-key': standIn.apiKey }, body: JSON.stringify(body) });
+        await stream.dump();
+        if (statusCode >= 300) throw new Error(`HTTP ${statusCode}`);
+    };
+    listen(
+        http.createServer(async (req, res) => {
+            try {
+                const raw = await readBody(req);
+                const h = req.headers;
+                const [protectedHeader, , signature] = String(h['x-8x8-signature'] || '').split('.');
+                const payload = JSON.stringify({ checksum: crc32(raw), cid: h['x-8x8-customer-id'], eid: h['x-8x8-event-id'], retry: Number(h['x-8x8-retry']), tid: h['x-8x8-tenant-id'], tt: Number(h['x-8x8-transmission-time']) });
+                if (!signature || !verify('sha256', Buffer.from(`${protectedHeader}.${payload}`), publicKey, Buffer.from(signature, 'base64url'))) return answer(res, 401);
+                const event = JSON.parse(raw.toString('utf8'));
+                if (event.eventType === 'MESSAGE' && !event.data.isEcho) {
+                    const path = `/chat-gateway/v1/conversations/${encodeURIComponent(event.conversationId)}`;
+                    await inOrder(event.conversationId, async () => {
+                        await post(`${path}/typing`, { authorType: 'bot' });
+                        await post(`${path}/messages`, { authorType: 'bot', text: `Echo: ${event.data.text}` });
+                    });
+                }
+                answer(res, 200);
+            } catch (err) {
+                answer(res, 500);
+            }
+        })
+    );
+}
+
+async function startBaselineLivePerson() {
+    const pool = new Pool(standIn.url, { connections: 64 });
+    const inOrder = orderedBy();
+    let ids = 0;
+    const sendPath = `/api/account/${standIn.accountId}/messaging/consumer/conversation/send?v=3`;
+    const send = async (conversationId, event) => {
+        const { statusCode, body } = await pool.request({
+            method: 'POST',
+            path: sendPath,
+            headers: { 'content-type': 'application/json', authorization: livePersonTokens.appJwt, 'x-lp-on-behalf': livePersonTokens.jws[conversationId] },
+            body: JSON.stringify({ kind: 'req', id: String(ids++), type: 'ms.PublishEvent', body: { dialogId: conversationId, conversationId, event } }),
+        });
+        await body.dump();
+        if (statusCode >= 300) throw new Error(`HTTP ${statusCode}`);
+    };
+    const secret = standIn.clientSecret;
+    listen(
+        http.createServer(async (req, res) => {
+            try {
+                const raw = await readBody(req);
+                const given = Buffer.from(String(req.headers['x-liveperson-signature'] || '').replace(/^sha1=/, ''), 'base64');
+                const expected = createHmac('sha1', secret).update(raw).digest();
+                if (given.length !== expected.length || !timingSafeEqual(given, expected)) return answer(res, 401);
+                if (req.headers['x-liveperson-account-id'] !== standIn.accountId || req.headers['x-liveperson-client-id'] !== standIn.clientId) return answer(res, 403);
+                const notification = JSON.parse(raw.toString('utf8'));
+                const turns = [];
+                for (const change of notification.body.changes) {
+                    const role = change.originatorMetadata && change.originatorMetadata.role;
+                    if (notification.type !== 'ms.MessagingEventNotification' || role === 'CONSUMER' || change.event.type !== 'ContentEvent') continue;
+                    const id = change.conversationId || change.dialogId;
+                    turns.push(
+                        inOrder(id, async () => {
+                            await send(id, { type: 'ChatStateEvent', chatState: 'COMPOSING' });
+                            await send(id, { type: 'ContentEvent', contentType: 'text/plain', message: `Echo: ${change.event.message}` });
+                            await send(id, { type: 'ChatStateEvent', chatState: 'ACTIVE' });
+                            await send(id, { type: 'AcceptStatusEvent', status: 'ACCEPT', sequenceList: [change.sequence] });
+                            await send(id, { type: 'AcceptStatusEvent', status: 'READ', sequenceList: [change.sequence] });
+                        })
+                    );
+                }
+                await Promise.all(turns);
+                answer(res, 200);
+            } catch (err) {
+                answer(res, 500);
+            }
+        })
+    );
+}
+
+// ---- (c) botbuilder's CloudAdapter -------------------------------------------------------------------------------
+
+function startCloudAdapter() {
+    const express = require('express');
+    const { CloudAdapter, ConfigurationBotFrameworkAuthentication } = require('botbuilder');
+    const { EchoBot } = require('botbuilder-contact-center-examples/lib/echoBot');
+    const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+    adapter.onTurnError = async (_context, error) => {
+        process.stderr.write(`cloud turn failed: ${error.message}\n`);
+        throw error;
+    };
+    const bot = new EchoBot();
+    const app = express();
+    app.post('/api/messages', express.json(), (req, res) => adapter.process(req, res, (context) => bot.run(context)));
+    listen(http.createServer(app));
+}
+
+if (contender === 'adapter') startAdapter();
+else if (contender === 'baseline') (vendor === '8x8' ? startBaseline8x8() : startBaselineLivePerson());
+else startCloudAdapter();
