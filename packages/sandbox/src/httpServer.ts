@@ -30,14 +30,9 @@ export class StandInServer {
 
     /** Starts listening on 127.0.0.1 (port 0 = any free port); resolves with the base URL. */
     async start(port = 0): Promise<string> {
-        const server = createServer((req, res) => void this.handle(req, res));
-        server.keepAliveTimeout = 60_000;
-        await new Promise<void>((resolve, reject) => {
-            server.once('error', reject);
-            server.listen(port, '127.0.0.1', () => resolve());
-        });
+        const { server, url } = await listenOnLoopback((req, res) => void this.handle(req, res), port);
         this.server = server;
-        this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        this.baseUrl = url;
         return this.baseUrl;
     }
 
@@ -49,9 +44,7 @@ export class StandInServer {
     async stop(): Promise<void> {
         const server = this.server;
         this.server = undefined;
-        if (!server) return;
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        if (server) await closeServer(server);
     }
 
     private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -82,4 +75,21 @@ export class StandInServer {
             res.end(JSON.stringify({ message: `stand-in error: ${(err as Error).message}` }));
         }
     }
+}
+
+/** Starts a node:http server on 127.0.0.1 (port 0 = any free port); resolves with it and its base URL (no trailing slash). */
+export async function listenOnLoopback(handler: (req: IncomingMessage, res: ServerResponse) => void, port = 0): Promise<{ server: Server; url: string }> {
+    const server = createServer(handler);
+    server.keepAliveTimeout = 60_000;
+    await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => resolve());
+    });
+    return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/** Closes a server, dropping its keep-alive connections first. */
+export async function closeServer(server: Server): Promise<void> {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
 }

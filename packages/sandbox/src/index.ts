@@ -25,3 +25,4 @@ export type {
 export { VendorStandIn } from './vendorStandIn';
 export { SandboxPage } from './page/sandboxPage';
 export type { SandboxPageOptions } from './page/sandboxPage';
+export { listenOnLoopback, closeServer } from './httpServer';

@@ -274,37 +274,38 @@ function listen() {
     };
 }
 
+/** Runs `action` with the selected conversation of a panel, if there is one. */
+function onSelected(id, selected, action) {
+    $(id).addEventListener('click', () => {
+        const conversation = selected();
+        if (conversation) void action(conversation);
+    });
+}
+
+/** Wires a text form: on submit, sends the input's text (then clears it) for the selected conversation. */
+function onText(formId, inputId, selected, send) {
+    $(formId).addEventListener('submit', (event) => {
+        event.preventDefault();
+        const input = $(inputId);
+        const conversation = selected();
+        if (!conversation || !input.value.trim()) return;
+        const text = input.value;
+        input.value = '';
+        void send(conversation, text);
+    });
+}
+
 function wire() {
+    const eightPath = (c, action) => `api/8x8/conversations/${encodeURIComponent(c.id)}/${action}`;
+    const lpPath = (c, action) => `api/liveperson/conversations/${encodeURIComponent(c.id)}/${action}`;
     $('eight-new').addEventListener('click', async () => {
         const created = await act('api/8x8/conversations', {});
         if (created) selectEight(created.id);
     });
-    $('eight-form').addEventListener('submit', (event) => {
-        event.preventDefault();
-        const input = $('eight-input');
-        const conversation = selectedEight();
-        if (!conversation || !input.value.trim()) return;
-        const text = input.value;
-        input.value = '';
-        void act(`api/8x8/conversations/${encodeURIComponent(conversation.id)}/messages`, { text });
-    });
-    $('eight-accept').addEventListener('click', () => {
-        const conversation = selectedEight();
-        if (conversation) void act(`api/8x8/conversations/${encodeURIComponent(conversation.id)}/agent/join`, {});
-    });
-    $('eight-leave').addEventListener('click', () => {
-        const conversation = selectedEight();
-        if (conversation) void act(`api/8x8/conversations/${encodeURIComponent(conversation.id)}/agent/leave`, {});
-    });
-    $('eight-agent-form').addEventListener('submit', (event) => {
-        event.preventDefault();
-        const input = $('eight-agent-input');
-        const conversation = selectedEight();
-        if (!conversation || !input.value.trim()) return;
-        const text = input.value;
-        input.value = '';
-        void act(`api/8x8/conversations/${encodeURIComponent(conversation.id)}/agent/messages`, { text });
-    });
+    onText('eight-form', 'eight-input', selectedEight, (c, text) => act(eightPath(c, 'messages'), { text }));
+    onSelected('eight-accept', selectedEight, (c) => act(eightPath(c, 'agent/join'), {}));
+    onSelected('eight-leave', selectedEight, (c) => act(eightPath(c, 'agent/leave'), {}));
+    onText('eight-agent-form', 'eight-agent-input', selectedEight, (c, text) => act(eightPath(c, 'agent/messages'), { text }));
     $('lp-open-form').addEventListener('submit', async (event) => {
         event.preventDefault();
         const consumerId = $('lp-consumer').value.trim();
@@ -312,24 +313,12 @@ function wire() {
         const opened = await act('api/liveperson/conversations', text ? { consumerId, text } : { consumerId });
         if (opened) selectLp(opened.conversationId);
     });
-    $('lp-accept').addEventListener('click', () => {
-        const conversation = selectedLp();
-        if (conversation) void act(`api/liveperson/conversations/${encodeURIComponent(conversation.id)}/join`, {});
-    });
-    $('lp-close').addEventListener('click', () => {
-        const conversation = selectedLp();
-        if (conversation) void act(`api/liveperson/conversations/${encodeURIComponent(conversation.id)}/close`, {});
-    });
-    $('lp-form').addEventListener('submit', (event) => {
-        event.preventDefault();
-        const input = $('lp-input');
-        const conversation = selectedLp();
-        if (!conversation || !input.value.trim()) return;
-        const text = input.value;
+    onSelected('lp-accept', selectedLp, (c) => act(lpPath(c, 'join'), {}));
+    onSelected('lp-close', selectedLp, (c) => act(lpPath(c, 'close'), {}));
+    onText('lp-form', 'lp-input', selectedLp, (c, text) => {
         const quickReplies = $('lp-replies').value.split(',').map((r) => r.trim()).filter(Boolean);
-        input.value = '';
         $('lp-replies').value = '';
-        void act(`api/liveperson/conversations/${encodeURIComponent(conversation.id)}/messages`, { text, quickReplies });
+        return act(lpPath(c, 'messages'), { text, quickReplies });
     });
 }
 

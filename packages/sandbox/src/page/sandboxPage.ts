@@ -4,10 +4,10 @@
  * calls, and a server-sent-events stream that tells the page when to refresh.
  */
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { EightByEightSandbox } from '../eightbyeight/eightByEightSandbox';
+import { closeServer, listenOnLoopback } from '../httpServer';
 import type { LivePersonSandbox } from '../liveperson/livePersonSandbox';
 
 /** Options of {@link SandboxPage}. */
@@ -52,21 +52,15 @@ export class SandboxPage {
 
     /** Serves the page on its own port on 127.0.0.1; resolves with its URL. */
     async start(port = 0): Promise<string> {
-        const server = createServer(this.handle);
-        await new Promise<void>((resolve, reject) => {
-            server.once('error', reject);
-            server.listen(port, '127.0.0.1', () => resolve());
-        });
+        const { server, url } = await listenOnLoopback(this.handle, port);
         this.server = server;
-        return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+        return `${url}/`;
     }
 
     async stop(): Promise<void> {
         const server = this.server;
         this.server = undefined;
-        if (!server) return;
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        if (server) await closeServer(server);
     }
 
     private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
