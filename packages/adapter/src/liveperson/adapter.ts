@@ -217,8 +217,12 @@ export class LivePersonAdapter extends ContactCenterAdapter {
      */
     private async handoff(activity: Partial<Activity>, conversationId: string, consumerId: string, botConversationId: string): Promise<void> {
         const plan = handoffPlan(activity, conversationId, { skillId: this.options.handoffSkillId });
-        await this.client.send(consumerId, plan.close);
-        await this.records.update(conversationId, (record) => ({ ...record, closed: true, offered: undefined }));
+        // Retry-safe: when an earlier attempt closed the conversation but failed to open the next one, the
+        // redelivered turn goes straight to opening it.
+        if (!(await this.records.read(conversationId)).closed) {
+            await this.client.send(consumerId, plan.close);
+            await this.records.update(conversationId, (record) => ({ ...record, closed: true, offered: undefined }));
+        }
         const newId = await this.client.requestConversation(consumerId, plan.open);
         await this.inConversationOrder(newId, () =>
             this.records.update(newId, (record) => ({ ...record, consumerId, dialogId: record.dialogId ?? newId, botConversationId, handoff: {} }))

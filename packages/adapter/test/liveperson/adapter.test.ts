@@ -307,6 +307,29 @@ describe('LivePersonAdapter over loopback HTTP', function () {
         expect(received[1].conversation!.id).to.equal(first);
     });
 
+    it('a handoff whose new conversation failed to open is completed by the retry, without closing twice', async () => {
+        await setup({ handoffSkillId: 'human-skill', retry: { maxAttempts: 1 } });
+        const reference = await adapter.openConversation({ consumerId: 'retry-handoff' });
+        sandbox.injectFault({ path: /\/messaging\/consumer\/conversation$/, status: 503 });
+        const handoff = (context: TurnContext) => context.sendActivity(EventFactory.createHandoffInitiation(context, { details: { name: 'Ida' } }));
+        let failure: unknown;
+        await adapter.continueConversation(reference, async (context) => {
+            try {
+                await handoff(context);
+            } catch (err) {
+                failure = err;
+            }
+        });
+        expect(failure).to.be.instanceOf(VendorApiError);
+        expect(sandbox.conversation(reference.conversation!.id).state).to.equal('CLOSE');
+        await adapter.continueConversation(reference, handoff);
+        const closes = sends().filter((r) => (r.body as any).type === 'cm.UpdateConversationField');
+        expect(closes).to.have.length(1);
+        const next = [...sandbox.conversations.values()].find((c) => c.id !== reference.conversation!.id)!;
+        expect(next.skillId).to.equal('human-skill');
+        expect(sandbox.consumerTexts(next.id)).to.deep.equal(['Handoff from the bot.\nname: Ida']);
+    });
+
     it('handoff.initiate without a skill is refused before anything is sent', async () => {
         await setup();
         const reference = await adapter.openConversation({ consumerId: 'no-skill' });
