@@ -97,7 +97,7 @@ async function startStandIn(vendor, privateKeyPem) {
  */
 const HEAP_LIMIT_MB = 128;
 
-async function startSut(contender, vendor, standInInfo, label, extraExecArgv = []) {
+async function startSut(contender, vendor, standInInfo, extraExecArgv = []) {
     const execArgv = ['--expose-gc', `--max-old-space-size=${HEAP_LIMIT_MB}`, ...extraExecArgv];
     const sut = start('sut.js', [contender, vendor, JSON.stringify(standInInfo)], execArgv);
     const { url } = await sut.ready;
@@ -374,7 +374,7 @@ function conversationIdsFor(shape, prefix) {
 async function runVendorContender(vendor, contender, shape, key, presigned) {
     const label = `${vendor}-${contender}-${shape.conversations}`;
     const standIn = await startStandIn(vendor, key.pem);
-    const sut = await startSut(contender, vendor, standIn.info, label);
+    const sut = await startSut(contender, vendor, standIn.info);
     const out = {};
     try {
         await standIn.call('webhook', { url: `${sut.url}/api/${vendor === '8x8' ? '8x8' : 'liveperson'}/webhook` });
@@ -429,7 +429,7 @@ async function runVendorContender(vendor, contender, shape, key, presigned) {
 
 async function runCloud(shape) {
     const standIn = await startStandIn('connector');
-    const sut = await startSut('cloud', 'none', standIn.info, `cloud-${shape.conversations}`);
+    const sut = await startSut('cloud', 'none', standIn.info);
     try {
         const ids = conversationIdsFor(shape, 'e');
         const result = await measure(`cloud-${shape.conversations}`, sut.url, standIn, cloudRequests(shape, ids, standIn.info.url), ids);

@@ -30,40 +30,40 @@ function rss() {
 }
 
 let livePersonTokens = { appJwt: '', jws: {} };
+/** The measured run's profiles (`--profile` in run.js): an inspector session opened on demand, closed after saving. */
 let profiler;
+async function profile(method, params) {
+    if (!profiler) {
+        const { Session } = require('node:inspector/promises');
+        profiler = new Session();
+        profiler.connect();
+    }
+    return profiler.post(method, params);
+}
+async function saveProfile(method, file) {
+    const { profile: result } = await profile(method);
+    fs.writeFileSync(file, JSON.stringify(result));
+    profiler.disconnect();
+    profiler = undefined;
+    return { file };
+}
+const profiling = {
+    async profileStart() {
+        await profile('Profiler.enable');
+        await profile('Profiler.setSamplingInterval', { interval: 200 });
+        await profile('Profiler.start');
+        return {};
+    },
+    profileStop: (message) => saveProfile('Profiler.stop', message.file),
+    async heapSampleStart() {
+        await profile('HeapProfiler.startSampling', { samplingInterval: 8192, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+        return {};
+    },
+    heapSampleStop: (message) => saveProfile('HeapProfiler.stopSampling', message.file),
+};
+
 process.on('message', async (message) => {
-    if (message.cmd === 'profileStart') {
-        // A CPU profile of the measured run only (not start-up): --profile in run.js.
-        const inspector = require('node:inspector');
-        profiler = new inspector.Session();
-        profiler.connect();
-        const post = (method, params) => new Promise((resolve, reject) => profiler.post(method, params, (err, result) => (err ? reject(err) : resolve(result))));
-        profiler.postAsync = post;
-        await post('Profiler.enable');
-        await post('Profiler.setSamplingInterval', { interval: 200 });
-        await post('Profiler.start');
-        process.send({ id: message.id, result: {} });
-    }
-    if (message.cmd === 'heapSampleStart') {
-        const inspector = require('node:inspector');
-        profiler = new inspector.Session();
-        profiler.connect();
-        profiler.postAsync = (method, params) => new Promise((resolve, reject) => profiler.post(method, params, (err, result) => (err ? reject(err) : resolve(result))));
-        await profiler.postAsync('HeapProfiler.startSampling', { samplingInterval: 8192, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
-        process.send({ id: message.id, result: {} });
-    }
-    if (message.cmd === 'heapSampleStop') {
-        const { profile } = await profiler.postAsync('HeapProfiler.stopSampling');
-        fs.writeFileSync(message.file, JSON.stringify(profile));
-        profiler.disconnect();
-        process.send({ id: message.id, result: { file: message.file } });
-    }
-    if (message.cmd === 'profileStop') {
-        const { profile } = await profiler.postAsync('Profiler.stop');
-        fs.writeFileSync(message.file, JSON.stringify(profile));
-        profiler.disconnect();
-        process.send({ id: message.id, result: { file: message.file } });
-    }
+    if (profiling[message.cmd]) process.send({ id: message.id, result: await profiling[message.cmd](message) });
     if (message.cmd === 'memory') process.send({ id: message.id, result: rss() });
     if (message.cmd === 'tokens') {
         livePersonTokens = message.tokens;

@@ -1,5 +1,5 @@
 import { ActivityTypes, type Activity, type ResourceResponse, type TurnContext } from 'botbuilder';
-import { newActivityId } from '../core/activityHelpers';
+import { isHandoffInitiation, newActivityId } from '../core/activityHelpers';
 import { ContactCenterAdapter, type InboundWork } from '../core/contactCenterAdapter';
 import { ConversationRecords } from '../core/conversationRecords';
 import { WebhookRequestError } from '../core/errors';
@@ -104,8 +104,7 @@ export class EightByEightAdapter extends ContactCenterAdapter {
     protected override async sendToVendor(context: TurnContext, activity: Partial<Activity>): Promise<ResourceResponse> {
         const requests = fromActivity(activity, { handoffQueueId: this.options.handoffQueueId, handBack: this.options.handBack });
         await this.client.executeAll(requests, this.options.maxAttachmentBytes ?? 20 * 1024 * 1024);
-        const isHandoff = activity.type === ActivityTypes.Handoff || (activity.type === ActivityTypes.Event && activity.name === 'handoff.initiate');
-        if (isHandoff) await this.records.update(activity.conversation!.id, (record) => ({ ...record, owner: 'queue', transferring: false }));
+        if (isHandoffInitiation(activity)) await this.records.update(activity.conversation!.id, (record) => ({ ...record, owner: 'queue', transferring: false }));
         return { id: activity.type === ActivityTypes.Message ? newActivityId() : '' };
     }
 

@@ -1,5 +1,5 @@
 import { ActivityTypes, TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder';
-import { newActivityId } from '../core/activityHelpers';
+import { isHandoffInitiation, newActivityId } from '../core/activityHelpers';
 import { BoundedMemoryStorage } from '../core/boundedMemoryStorage';
 import { ContactCenterAdapter, type BotLogic, type InboundWork } from '../core/contactCenterAdapter';
 import { ConversationRecords } from '../core/conversationRecords';
@@ -192,8 +192,8 @@ export class LivePersonAdapter extends ContactCenterAdapter {
                     'Only conversations opened with openConversation() can be answered.'
             );
         }
-        if (isHandoff(activity)) {
-            await this.handoff(activity, conversationId, record.consumerId, activity.conversation!.id);
+        if (isHandoffInitiation(activity)) {
+            await this.handoff(activity, conversationId, record, activity.conversation!.id);
             return { id: '' };
         }
         const mapping = fromActivity({ ...activity, conversation: { ...activity.conversation!, id: conversationId } }, { record, cardRendering: this.options.cardRendering });
@@ -215,11 +215,12 @@ export class LivePersonAdapter extends ContactCenterAdapter {
      * Re-routes the consumer to a human skill (see {@link handoffPlan}): closes this conversation, opens one on the
      * handoff skill with the details and the transcript, and links the two so the bot keeps its conversation id.
      */
-    private async handoff(activity: Partial<Activity>, conversationId: string, consumerId: string, botConversationId: string): Promise<void> {
+    private async handoff(activity: Partial<Activity>, conversationId: string, record: LivePersonConversationRecord, botConversationId: string): Promise<void> {
+        const consumerId = record.consumerId!;
         const plan = handoffPlan(activity, conversationId, { skillId: this.options.handoffSkillId });
         // Retry-safe: when an earlier attempt closed the conversation but failed to open the next one, the
         // redelivered turn goes straight to opening it.
-        if (!(await this.records.read(conversationId)).closed) {
+        if (!record.closed) {
             await this.client.send(consumerId, plan.close);
             await this.records.update(conversationId, (record) => ({ ...record, closed: true, offered: undefined }));
         }
@@ -350,8 +351,4 @@ export function inSequenceOrder(changes: LivePersonChange[]): LivePersonChange[]
     const result = [...changes];
     sequenced.forEach((slot, i) => (result[slot.index] = sorted[i].change));
     return result;
-}
-
-function isHandoff(activity: Partial<Activity>): boolean {
-    return activity.type === ActivityTypes.Handoff || (activity.type === ActivityTypes.Event && activity.name === 'handoff.initiate');
 }

@@ -43,7 +43,7 @@ function convertElement(element: AdaptiveElement, unsupported: string[]): Struct
         case 'TextBlock':
             return { type: 'text', text: String(element.text ?? ''), ...(textStyle(element) ? { style: textStyle(element) } : {}) };
         case 'RichTextBlock':
-            return { type: 'text', text: (element.inlines ?? []).map((i: AdaptiveElement | string) => (typeof i === 'string' ? i : (i.text ?? ''))).join('') };
+            return { type: 'text', text: inlineText(element) };
         case 'Image':
             return { type: 'image', url: String(element.url ?? ''), ...(element.altText ? { caption: String(element.altText), tooltip: String(element.altText) } : {}) };
         case 'FactSet':
@@ -59,6 +59,11 @@ function convertElement(element: AdaptiveElement, unsupported: string[]): Struct
             unsupported.push(String(element?.type ?? 'an element without type'));
             return undefined;
     }
+}
+
+/** The text of a RichTextBlock: its inlines (strings or TextRuns) joined. */
+function inlineText(block: AdaptiveElement): string {
+    return (Array.isArray(block.inlines) ? block.inlines : []).map((i: AdaptiveElement | string) => (typeof i === 'string' ? i : String(i?.text ?? ''))).join('');
 }
 
 function textStyle(element: AdaptiveElement): Record<string, unknown> | undefined {
@@ -111,7 +116,7 @@ export function adaptiveCardText(card: AdaptiveElement): string {
         for (const e of Array.isArray(elements) ? elements : []) {
             if (!e || typeof e !== 'object') continue;
             if (e.type === 'TextBlock' && e.text) lines.push(String(e.text));
-            else if (e.type === 'RichTextBlock') lines.push((e.inlines ?? []).map((i: any) => (typeof i === 'string' ? i : (i.text ?? ''))).join(''));
+            else if (e.type === 'RichTextBlock') lines.push(inlineText(e));
             else if (e.type === 'FactSet') for (const f of e.facts ?? []) lines.push(`${f.title ?? ''}: ${f.value ?? ''}`);
             else if (typeof e.type === 'string' && e.type.startsWith('Input.')) {
                 const label = e.label ?? e.placeholder ?? e.id;
