@@ -4,8 +4,17 @@
  */
 import type * as AdaptiveCardsModule from 'adaptivecards';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const AC: typeof AdaptiveCardsModule = require('adaptivecards/dist/adaptivecards.js');
+let adaptiveCards: typeof AdaptiveCardsModule | undefined;
+
+/**
+ * The bundle, loaded on the first card: it adds ~10 MB to the V8 heap, which every major GC marks again (a longer
+ * pause for every turn, docs/benchmarks.md), so a bot that sends no cards never pays for it.
+ */
+function loadAdaptiveCards(): typeof AdaptiveCardsModule {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    adaptiveCards ??= require('adaptivecards/dist/adaptivecards.js') as typeof AdaptiveCardsModule;
+    return adaptiveCards;
+}
 
 /** Content type of an Adaptive Card attachment. */
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
@@ -28,6 +37,7 @@ export function findAdaptiveCardProblems(content: unknown): string[] {
     }
     if (problems.length > 0) return problems;
 
+    const AC = loadAdaptiveCards();
     const card = new AC.AdaptiveCard();
     const context = new AC.SerializationContext();
     card.parse(json, context);

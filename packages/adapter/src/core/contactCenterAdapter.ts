@@ -11,6 +11,7 @@ import {
 import { waitForDelay } from './activityHelpers';
 import { BoundedMemoryStorage } from './boundedMemoryStorage';
 import { ConversationQueue } from './conversationQueue';
+import { ConversationRecords } from './conversationRecords';
 import { MemoryDeduplicationStore, type DeduplicationStore } from './deduplicationStore';
 import { UnsupportedOperationError, WebhookRequestError } from './errors';
 import { readRawBody, writeResponse, type WebhookRequest, type WebhookResponse } from './http';
@@ -55,6 +56,7 @@ export abstract class ContactCenterAdapter extends BotAdapter {
     protected readonly storage: Storage;
     private readonly deduplication: DeduplicationStore;
     private readonly queue: ConversationQueue;
+    private readonly recordSets: ConversationRecords<object>[] = [];
     private readonly maxBodyBytes: number;
     private readonly ackDeadlineMs: number;
     private readonly deduplicationTtlMs: number;
@@ -64,7 +66,9 @@ export abstract class ContactCenterAdapter extends BotAdapter {
         this.logger = options.logger ?? consoleLogger;
         this.storage = options.storage ?? new BoundedMemoryStorage();
         this.deduplication = options.deduplicationStore ?? new MemoryDeduplicationStore();
-        this.queue = new ConversationQueue(options.maxConcurrentTurns ?? 32);
+        this.queue = new ConversationQueue(options.maxConcurrentTurns ?? 32, (conversationId) => {
+            for (const records of this.recordSets) records.release(conversationId);
+        });
         this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
         this.ackDeadlineMs = options.ackDeadlineMs ?? 2500;
         this.deduplicationTtlMs = options.deduplicationTtlMs ?? 24 * 60 * 60 * 1000;
@@ -201,6 +205,16 @@ export abstract class ContactCenterAdapter extends BotAdapter {
         const logic = typeof logicOrAudience === 'function' ? logicOrAudience : maybeLogic;
         if (typeof logic !== 'function') throw new TypeError(`${this.constructor.name}.continueConversationAsync(): logic must be a function.`);
         await this.continueConversation(reference, logic);
+    }
+
+    /**
+     * The per-conversation records kept under `prefix` in this adapter's Storage, held in memory only while their
+     * conversation has work queued here (see {@link ConversationRecords}).
+     */
+    protected conversationRecords<T extends object>(prefix: string): ConversationRecords<T> {
+        const records = new ConversationRecords<T>(this.storage, prefix, (conversationId) => this.queue.has(conversationId));
+        this.recordSets.push(records);
+        return records;
     }
 
     /**

@@ -11,7 +11,11 @@ export class ConversationQueue {
     private running = 0;
     private readonly waiting: Array<() => void> = [];
 
-    constructor(private readonly maxConcurrent: number) {
+    /**
+     * @param maxConcurrent Most tasks running at once.
+     * @param onIdle Called when a key's last task has settled (nothing queued or running for it any more).
+     */
+    constructor(private readonly maxConcurrent: number, private readonly onIdle?: (key: string) => void) {
         if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) {
             throw new RangeError('ConversationQueue: maxConcurrent must be a positive integer.');
         }
@@ -31,9 +35,17 @@ export class ConversationQueue {
         );
         this.tails.set(key, tail);
         void tail.then(() => {
-            if (this.tails.get(key) === tail) this.tails.delete(key);
+            if (this.tails.get(key) === tail) {
+                this.tails.delete(key);
+                this.onIdle?.(key);
+            }
         });
         return result;
+    }
+
+    /** True while `key` has work queued or running. */
+    has(key: string): boolean {
+        return this.tails.has(key);
     }
 
     /** Conversations with work queued or running. */

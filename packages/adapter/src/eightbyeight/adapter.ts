@@ -47,7 +47,7 @@ export class EightByEightAdapter extends ContactCenterAdapter {
         const resolved = resolveEightByEightOptions(options);
         super(resolved);
         this.options = resolved;
-        this.records = new ConversationRecords(this.storage, '8x8/conversations');
+        this.records = this.conversationRecords('8x8/conversations');
         const http = new VendorHttpClient({
             vendor: '8x8',
             retry: resolved.retry,

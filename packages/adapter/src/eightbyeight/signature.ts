@@ -4,9 +4,14 @@
  * `x-8x8-signature` is a compact JWS with a detached, unencoded payload (RFC 7515 + RFC 7797 `b64:false`), RS256,
  * over the compact JSON `{"checksum","cid","eid","retry","tid","tt"}` where `checksum` is the unsigned CRC32
  * (decimal) of the raw body and the rest come from the `x-8x8-*` headers. Keys are fetched by `kid` and cached.
+ *
+ * Why node:crypto and not a JOSE library: the header is parsed and pinned here anyway (RS256, `b64:false`, `crit`,
+ * `kid`), which leaves one RSASSA-PKCS1-v1_5/SHA-256 check over `<header>.<payload>`: a single `crypto.verify` call,
+ * run on libuv's thread pool so the RSA arithmetic stays off the event loop. A generic JWS library adds a dependency
+ * and re-parses and copies what is checked here already.
  */
+import { createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import { flattenedVerify, importJWK, type JWK, type KeyLike } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { WebhookRequestError } from '../core/errors';
 import { headerValue } from '../core/http';
@@ -67,7 +72,7 @@ const INTEGER = /^\d{1,16}$/;
  * `kid`s cannot make this server fetch keys on every request.
  */
 export class EightByEightSignatureVerifier {
-    private readonly keys = new LRUCache<string, Promise<KeyLike | Uint8Array | undefined>>({ max: 256, ttl: 24 * 60 * 60 * 1000 });
+    private readonly keys = new LRUCache<string, Promise<KeyObject | undefined>>({ max: 256, ttl: 24 * 60 * 60 * 1000 });
     private readonly now: () => number;
 
     constructor(private readonly options: EightByEightSignatureVerifierOptions) {
@@ -99,7 +104,7 @@ export class EightByEightSignatureVerifier {
             throw new WebhookRequestError(401, 'x-8x8-signature is not a detached compact JWS (<header>..<signature>).');
         }
         const [protectedHeader, , signaturePart] = parts;
-        let header: { alg?: unknown; kid?: unknown; b64?: unknown };
+        let header: { alg?: unknown; kid?: unknown; b64?: unknown; crit?: unknown };
         try {
             header = JSON.parse(Buffer.from(protectedHeader, 'base64url').toString('utf8'));
         } catch {
@@ -107,6 +112,10 @@ export class EightByEightSignatureVerifier {
         }
         if (header?.alg !== 'RS256' || header.b64 !== false) {
             throw new WebhookRequestError(401, 'x-8x8-signature must be RS256 with an unencoded payload (b64: false).');
+        }
+        // RFC 7515 §4.1.11: extensions listed in `crit` must be understood; `b64` (RFC 7797) is the only one here.
+        if (header.crit !== undefined && !(Array.isArray(header.crit) && header.crit.every((name) => name === 'b64'))) {
+            throw new WebhookRequestError(401, 'x-8x8-signature lists critical header parameters this server does not understand.');
         }
         if (typeof header.kid !== 'string' || !KEY_ID.test(header.kid)) {
             throw new WebhookRequestError(401, 'x-8x8-signature has no usable key id (kid).');
@@ -121,14 +130,14 @@ export class EightByEightSignatureVerifier {
         const key = await this.key(header.kid);
         if (!key) throw new WebhookRequestError(401, `x-8x8-signature names an unknown key id "${header.kid}".`);
         const payload = signedPayload(rawBody, delivery as Required<EightByEightDeliveryHeaders>);
-        try {
-            await flattenedVerify({ protected: protectedHeader, payload, signature: signaturePart }, key, { algorithms: ['RS256'] });
-        } catch {
-            throw new WebhookRequestError(401, 'x-8x8-signature does not match the request.');
-        }
+        // RS256 = RSASSA-PKCS1-v1_5 with SHA-256 over the JWS signing input (RFC 7515 §5.2, RFC 7797 §3).
+        const valid = await new Promise<boolean>((resolve) =>
+            verifySignature('sha256', Buffer.from(`${protectedHeader}.${payload}`), key, Buffer.from(signaturePart, 'base64url'), (err, ok) => resolve(!err && ok))
+        );
+        if (!valid) throw new WebhookRequestError(401, 'x-8x8-signature does not match the request.');
     }
 
-    private key(kid: string): Promise<KeyLike | Uint8Array | undefined> {
+    private key(kid: string): Promise<KeyObject | undefined> {
         let pending = this.keys.get(kid);
         if (!pending) {
             pending = this.loadKey(kid);
@@ -142,7 +151,7 @@ export class EightByEightSignatureVerifier {
         return pending;
     }
 
-    private async loadKey(kid: string): Promise<KeyLike | Uint8Array | undefined> {
+    private async loadKey(kid: string): Promise<KeyObject | undefined> {
         for (const url of this.options.jwkUrls(kid)) {
             let jwk: Record<string, unknown> | undefined;
             try {
@@ -150,14 +159,30 @@ export class EightByEightSignatureVerifier {
             } catch (err) {
                 throw new WebhookRequestError(503, `The 8x8 signing key "${kid}" could not be fetched; retry later.`, { cause: err });
             }
-            if (jwk) {
-                try {
-                    return await importJWK({ ...(jwk as unknown as JWK), alg: 'RS256' }, 'RS256');
-                } catch (err) {
-                    throw new WebhookRequestError(503, `The 8x8 signing key "${kid}" is not a usable RSA key.`, { cause: err });
-                }
-            }
+            if (jwk) return importRs256Key(jwk, kid);
         }
         return undefined;
     }
+}
+
+/**
+ * A JWK as an RS256 verification key: an RSA public key of at least 2048 bits (RFC 7518 §3.3), whose `alg` and `use`,
+ * when given, allow RS256 signatures. Anything else is a 503: the key server answered, but not with a usable key.
+ */
+export function importRs256Key(jwk: Record<string, unknown>, kid: string): KeyObject {
+    const unusable = (why: string, cause?: unknown) =>
+        new WebhookRequestError(503, `The 8x8 signing key "${kid}" is not a usable RS256 key (${why}).`, cause === undefined ? undefined : { cause });
+    if (jwk.kty !== 'RSA') throw unusable(`kty is ${JSON.stringify(jwk.kty)}, not "RSA"`);
+    if (jwk.alg !== undefined && jwk.alg !== 'RS256') throw unusable(`alg is ${JSON.stringify(jwk.alg)}`);
+    if (jwk.use !== undefined && jwk.use !== 'sig') throw unusable(`use is ${JSON.stringify(jwk.use)}`);
+    let key: KeyObject;
+    try {
+        // Only the public members: a JWK that also carried private ones must not become a private key here.
+        key = createPublicKey({ key: { kty: 'RSA', n: jwk.n, e: jwk.e } as import('node:crypto').JsonWebKey, format: 'jwk' });
+    } catch (err) {
+        throw unusable('unreadable n / e', err);
+    }
+    const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+    if (bits < 2048) throw unusable(`${bits}-bit modulus, 2048 required`);
+    return key;
 }

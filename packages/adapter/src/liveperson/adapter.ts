@@ -17,6 +17,7 @@ import {
     conversationChangeToActivities,
     fromActivity,
     handoffPlan,
+    isIgnoredMessagingChange,
     messagingChangeToActivities,
     messagingConversationId,
     type InboundMapping,
@@ -87,7 +88,7 @@ export class LivePersonAdapter extends ContactCenterAdapter {
         // Conversation records and ConsumerJWS tokens must outlive long agent conversations: a week by default.
         super({ ...resolved, storage: resolved.storage ?? new BoundedMemoryStorage({ maxItems: 100_000, ttlMs: 7 * 24 * 60 * 60 * 1000 }) });
         this.options = resolved;
-        this.records = new ConversationRecords(this.storage, 'liveperson/conversations');
+        this.records = this.conversationRecords('liveperson/conversations');
         this.serviceUrl = resolved.messagingUrl ?? resolved.csdsUrl;
         let auth: LivePersonAuth | undefined;
         const http = new VendorHttpClient({
@@ -179,6 +180,8 @@ export class LivePersonAdapter extends ContactCenterAdapter {
                 this.logger.info(`liveperson: ignored ${item.description}.`);
                 continue;
             }
+            // Echoes of the bot's own events (five or so per reply) need no record, no queue and no turn.
+            if (item.kind === 'messaging' && isIgnoredMessagingChange(item.change)) continue;
             works.push(this.work(item));
         }
         return works;

@@ -93,15 +93,23 @@ function baseActivity(conversationId: string, ctx: InboundMappingContext, from: 
 }
 
 /**
+ * True for the messaging changes that map to nothing whatever the conversation's state: the echo of the connector's
+ * own traffic (role CONSUMER; LivePerson sends one for each event the bot publishes) and messages for agents and
+ * managers only (`messageAudience` other than ALL).
+ */
+export function isIgnoredMessagingChange(change: LivePersonMessagingChange): boolean {
+    return change.originatorMetadata?.role === 'CONSUMER' || (change.messageAudience !== undefined && change.messageAudience !== 'ALL');
+}
+
+/**
  * Maps one `ms.MessagingEventNotification` change. The connector's own consumer traffic (role CONSUMER) is an echo
  * and maps to nothing, as do messages for agents and managers only (`messageAudience` other than ALL) and chat
  * states other than COMPOSING.
  */
 export function messagingChangeToActivities(change: LivePersonMessagingChange, ctx: InboundMappingContext): InboundMapping {
+    if (isIgnoredMessagingChange(change)) return { activities: [], record: ctx.record };
     const record: LivePersonConversationRecord = { ...ctx.record };
     const role = change.originatorMetadata?.role ?? '';
-    if (role === 'CONSUMER') return { activities: [], record };
-    if (change.messageAudience && change.messageAudience !== 'ALL') return { activities: [], record };
     const conversationId = messagingConversationId(change);
     const dialogId = change.dialogId ?? conversationId;
     const originator = change.originatorId ?? change.originatorMetadata?.id ?? 'agent';

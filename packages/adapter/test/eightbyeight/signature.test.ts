@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { SigningKey } from 'botbuilder-contact-center-sandbox';
 import { WebhookRequestError } from '../../src/core/errors';
-import { EightByEightSignatureVerifier, signedPayload, type EightByEightDeliveryHeaders } from '../../src/eightbyeight/signature';
+import { generateKeyPairSync } from 'node:crypto';
+import { EightByEightSignatureVerifier, importRs256Key, signedPayload, type EightByEightDeliveryHeaders } from '../../src/eightbyeight/signature';
 
 describe('8x8 webhook signature (detached JWS, RS256, b64:false)', () => {
     const key = new SigningKey('key1');
@@ -80,6 +81,36 @@ describe('8x8 webhook signature (detached JWS, RS256, b64:false)', () => {
         const noB64 = Buffer.from(JSON.stringify({ alg: 'RS256', kid: 'key1' })).toString('base64url');
         expect((await rejection(v.verify(body, headers({ signature: `${noB64}..${s}` })))).message).to.match(/b64: false/);
         expect((await rejection(v.verify(body, headers({ signature: 'garbage' })))).message).to.match(/not a detached compact JWS/);
+        const unknownCrit = Buffer.from(JSON.stringify({ alg: 'RS256', b64: false, crit: ['b64', 'exp'], kid: 'key1' })).toString('base64url');
+        expect((await rejection(v.verify(body, headers({ signature: `${unknownCrit}..${s}` })))).message).to.match(/critical header parameters/);
+        // The genuine header with one signature byte changed, and with the signature cut short.
+        const flipped = Buffer.from(s, 'base64url');
+        flipped[10] ^= 1;
+        expect((await rejection(v.verify(body, headers({ signature: `${h}..${flipped.toString('base64url')}` })))).message).to.equal('x-8x8-signature does not match the request.');
+        expect((await rejection(v.verify(body, headers({ signature: `${h}..${s.slice(0, 40)}` })))).message).to.equal('x-8x8-signature does not match the request.');
+    });
+
+    it('uses only RSA keys of 2048 bits or more, allowed for RS256 signatures, and only their public part', () => {
+        expect(importRs256Key(key.publicJwk, 'key1').type).to.equal('public');
+        const unusable = (jwk: Record<string, unknown>) => {
+            try {
+                importRs256Key(jwk, 'k');
+            } catch (err) {
+                expect(err).to.be.instanceOf(WebhookRequestError);
+                expect((err as WebhookRequestError).status).to.equal(503);
+                return (err as WebhookRequestError).message;
+            }
+            throw new Error('expected the key to be refused');
+        };
+        const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+        expect(unusable(ec)).to.match(/kty is "EC", not "RSA"/);
+        const small = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' });
+        expect(unusable(small)).to.match(/1024-bit modulus, 2048 required/);
+        expect(unusable({ ...key.publicJwk, alg: 'RS512' })).to.match(/alg is "RS512"/);
+        expect(unusable({ ...key.publicJwk, use: 'enc' })).to.match(/use is "enc"/);
+        expect(unusable({ kty: 'RSA', n: 'not base64!', e: 7 })).to.match(/unreadable n \/ e/);
+        const full = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+        expect(importRs256Key(full, 'k').type).to.equal('public');
     });
 
     it('refuses missing headers, naming them', async () => {

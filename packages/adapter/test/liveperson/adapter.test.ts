@@ -428,6 +428,36 @@ describe('LivePersonAdapter over loopback HTTP', function () {
         expect(sandbox.recorder.find((r) => r.path.endsWith('/consumer'))).to.have.length(1);
     });
 
+    it('reads a conversation record from the Storage once per webhook, and again at the next (another instance may have changed it)', async () => {
+        const storage = new MemoryStorage();
+        const reads: string[] = [];
+        const read = storage.read.bind(storage);
+        storage.read = async (keys) => {
+            reads.push(...keys);
+            return read(keys);
+        };
+        // No echoes of the connector's own events: each would be one more webhook (and one more read) to count.
+        await setup({ storage }, { echoConsumerEvents: false });
+        logic = echo;
+        const id = await open();
+        await sandbox.agentJoins(id);
+        const recordKey = `liveperson/conversations/${id}`;
+        const readsOf = () => reads.filter((key) => key === recordKey).length;
+        const before = readsOf();
+        const first = await sandbox.agentSays(id, 'one');
+        // Mapping, COMPOSING, the echo, ACTIVE and the receipts share one read (there were five).
+        expect(readsOf() - before).to.equal(1);
+        expect(sends().slice(-2).map(describeSend)).to.deep.equal([`ACCEPT [${first.sequence}]`, `READ [${first.sequence}]`]);
+        // Between webhooks the Storage is the truth: mark the conversation closed there, as another instance would.
+        const stored = (await read([recordKey]))[recordKey];
+        await storage.write({ [recordKey]: { ...stored, closed: true, eTag: '*' } });
+        const mark = sandbox.recorder.mark();
+        await sandbox.agentSays(id, 'two');
+        expect(readsOf() - before).to.equal(2);
+        // Closed: no receipts for the second message (acknowledge() saw the changed record).
+        expect(sends(mark).map(describeSend)).to.deep.equal(['ChatState COMPOSING', 'ContentEvent Echo: two', 'ChatState ACTIVE']);
+    });
+
     it('validates options up front and never puts the client secret in an error', async () => {
         const base = { accountId: '1', clientId: 'c', clientSecret: SECRET };
         expect(() => new LivePersonAdapter({ ...base, clientSecret: '' })).to.throw(ConfigurationError, /"clientSecret" is required/);
