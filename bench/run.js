@@ -34,6 +34,12 @@ const SHAPES = QUICK
           { name: '100 conversations', conversations: 100, perConversation: 40, connections: 50 },
           { name: '10,000 conversations', conversations: 10000, perConversation: 1, connections: 50 },
       ];
+/**
+ * Run unmeasured by every contender before its measured run, on conversations of its own: the measured runs compare
+ * steady states, not how long each contender's code takes to be optimised by V8 (which dominated the short
+ * 1-conversation run when it started cold).
+ */
+const WARM_UP = { name: 'warm-up', conversations: 20, perConversation: 15, connections: 10 };
 const TENANT = 'sandbox-tenant';
 const CUSTOMER = 'sandbox-customer';
 
@@ -378,15 +384,15 @@ async function runVendorContender(vendor, contender, shape, key, presigned) {
     const out = {};
     try {
         await standIn.call('webhook', { url: `${sut.url}/api/${vendor === '8x8' ? '8x8' : 'liveperson'}/webhook` });
-        const pass = async (passNo) => {
+        const pass = async (passNo, passShape = shape) => {
             let ids;
             let lists;
             if (vendor === '8x8') {
-                ids = conversationIdsFor(shape, `c${passNo}`);
+                ids = conversationIdsFor(passShape, `c${passNo}`);
                 await standIn.call('addConversations', { ids });
-                lists = passNo === 1 && presigned ? presigned : await eightByEightRequests(shape, ids, key);
+                lists = passNo === 1 && presigned ? presigned : await eightByEightRequests(passShape, ids, key);
             } else {
-                const consumers = conversationIdsFor(shape, `consumer${passNo}`);
+                const consumers = conversationIdsFor(passShape, `consumer${passNo}`);
                 if (contender === 'adapter') {
                     ids = await openThroughAdapter(sut.url, consumers);
                 } else {
@@ -395,10 +401,12 @@ async function runVendorContender(vendor, contender, shape, key, presigned) {
                     await sut.call('tokens', { tokens: opened.tokens });
                 }
                 await new Promise((resolve) => setTimeout(resolve, 300)); // let the "conversation created" notifications land
-                lists = livePersonRequests(shape, ids, standIn.info);
+                lists = livePersonRequests(passShape, ids, standIn.info);
             }
             return { ids, lists };
         };
+        const warm = await pass(0, WARM_UP);
+        await measure(`${label} (warm-up)`, sut.url, standIn, warm.lists, warm.ids);
         const first = await pass(1);
         const profiled = PROFILE && contender === 'adapter' && shape.conversations === 100;
         if (profiled) await sut.call('profileStart');
@@ -431,6 +439,8 @@ async function runCloud(shape) {
     const standIn = await startStandIn('connector');
     const sut = await startSut('cloud', 'none', standIn.info);
     try {
+        const warm = conversationIdsFor(WARM_UP, 'w');
+        await measure(`cloud-${shape.conversations} (warm-up)`, sut.url, standIn, cloudRequests(WARM_UP, warm, standIn.info.url), warm);
         const ids = conversationIdsFor(shape, 'e');
         const result = await measure(`cloud-${shape.conversations}`, sut.url, standIn, cloudRequests(shape, ids, standIn.info.url), ids);
         result.memory1 = await sut.call('memory');
@@ -508,6 +518,8 @@ Shapes: *1 conversation* (${SHAPES[0].perConversation} messages on 1 connection 
 has one message in flight), *100 conversations* (${SHAPES[1].perConversation} messages each, ${SHAPES[1].connections} connections), *10,000 conversations*
 (${SHAPES[2].conversations.toLocaleString('en-US')} distinct conversations, one message each, ${SHAPES[2].connections} connections). Each conversation's messages go on one
 connection, in order. req/s = messages / wall time of the run; latency is autocannon's, per webhook request.
+Before its measured runs every contender gets the same unmeasured warm-up (${WARM_UP.conversations * WARM_UP.perConversation} messages in
+${WARM_UP.conversations} conversations of its own), so the runs compare steady states rather than JIT warm-up.
 
 **Checked by the run itself** (a violation aborts the bench with exit 1 and no numbers): every webhook answered 2xx, every
 message answered with exactly one reply, replies in order per conversation, no vendor call refused.
