@@ -10,7 +10,7 @@
  * run on libuv's thread pool so the RSA arithmetic stays off the event loop. A generic JWS library adds a dependency
  * and re-parses and copies what is checked here already.
  */
-import { createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
+import { createPublicKey, verify as verifySignature, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { LRUCache } from 'lru-cache';
 import { WebhookRequestError } from '../core/errors';
@@ -178,7 +178,7 @@ export function importRs256Key(jwk: Record<string, unknown>, kid: string): KeyOb
     let key: KeyObject;
     try {
         // Only the public members: a JWK that also carried private ones must not become a private key here.
-        key = createPublicKey({ key: { kty: 'RSA', n: jwk.n, e: jwk.e } as import('node:crypto').JsonWebKey, format: 'jwk' });
+        key = createPublicKey({ key: { kty: 'RSA', n: jwk.n, e: jwk.e } as JsonWebKey, format: 'jwk' });
     } catch (err) {
         throw unusable('unreadable n / e', err);
     }
