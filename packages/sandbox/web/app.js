@@ -246,20 +246,20 @@ function selectLp(id) {
 
 async function refresh() {
     const data = await api('api/state');
-    if (data.eightByEight) {
-        state.eight.conversations = data.eightByEight.conversations;
-        if (!selectedEight() && state.eight.conversations.length > 0) state.eight.selected = state.eight.conversations[state.eight.conversations.length - 1].id;
-        renderEight();
-    } else {
-        $('eight').hidden = true;
+    show('eight', data.eightByEight, renderEight);
+    show('lp', data.livePerson, renderLp);
+}
+
+/** One stand-in's panel: its conversations (the newest selected when none is), or hidden when it is not running. */
+function show(panel, standIn, render) {
+    if (!standIn) {
+        $(panel).hidden = true;
+        return;
     }
-    if (data.livePerson) {
-        state.lp.conversations = data.livePerson.conversations;
-        if (!selectedLp() && state.lp.conversations.length > 0) state.lp.selected = state.lp.conversations[state.lp.conversations.length - 1].id;
-        renderLp();
-    } else {
-        $('lp').hidden = true;
-    }
+    const side = state[panel];
+    side.conversations = standIn.conversations;
+    if (!side.conversations.some((c) => c.id === side.selected) && side.conversations.length > 0) side.selected = side.conversations[side.conversations.length - 1].id;
+    render();
 }
 
 function listen() {
