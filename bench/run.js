@@ -509,10 +509,11 @@ project's own stand-in in another process (replies are counted there):
 - **(a) adapter** — the echo example (Express + \`EightByEightAdapter\` / \`LivePersonAdapter\` + botbuilder \`ActivityHandler\`).
 - **(b) baseline** — plain \`node:http\` doing the same essential work by hand: verify the signature (8x8: RS256 JWS over the
   CRC32 of the body; LivePerson: HMAC-SHA1), parse, keep each conversation in order, make the same outbound calls with an
-  undici keep-alive pool (8x8: typing + message; LivePerson: COMPOSING, the message, ACTIVE, ACCEPT, READ).
+  undici keep-alive pool (8x8: typing + message; LivePerson: COMPOSING, the message, ACTIVE, and meanwhile ACCEPT, READ).
 - **(c) CloudAdapter** — botbuilder's own \`CloudAdapter\` (Express + \`express.json()\`, unauthenticated Emulator-style
   activities) running the same echo bot, which replies (typing + message) to a loopback Bot Connector. Vendor-neutral: one
-  column serves both vendors' rows. Note that (a) on LivePerson makes 5 vendor calls per turn where (c) makes 2.
+  column serves both vendors' rows. Note that (a) on LivePerson makes 5 vendor calls per turn (3 round trips in sequence,
+  the receipts going out meanwhile) where (c) makes 2.
 
 Shapes: *1 conversation* (${SHAPES[0].perConversation} messages on 1 connection — one conversation is kept in order, so a vendor
 has one message in flight), *100 conversations* (${SHAPES[1].perConversation} messages each, ${SHAPES[1].connections} connections), *10,000 conversations*

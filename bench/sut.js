@@ -4,8 +4,8 @@
  *
  * - `adapter`:  this library — the example server (Express + EightByEightAdapter / LivePersonAdapter) with the echo bot;
  * - `baseline`: plain node:http doing the same essential work by hand: verify the signature, parse, keep each
- *               conversation in order, make the same outbound calls (typing / chat states, the reply, receipts) with
- *               an undici keep-alive pool;
+ *               conversation in order, make the same outbound calls (typing / chat states, the reply, receipts,
+ *               the receipts concurrently with the reply as the adapter sends them) with an undici keep-alive pool;
  * - `cloud`:    botbuilder's CloudAdapter (Express, unauthenticated Emulator-style activities) with the same echo bot,
  *               replying to a loopback Bot Connector.
  *
@@ -183,13 +183,20 @@ async function startBaselineLivePerson() {
                     if (notification.type !== 'ms.MessagingEventNotification' || role === 'CONSUMER' || change.event.type !== 'ContentEvent') continue;
                     const id = change.conversationId || change.dialogId;
                     turns.push(
-                        inOrder(id, async () => {
-                            await send(id, { type: 'ChatStateEvent', chatState: 'COMPOSING' });
-                            await send(id, { type: 'ContentEvent', contentType: 'text/plain', message: `Echo: ${change.event.message}` });
-                            await send(id, { type: 'ChatStateEvent', chatState: 'ACTIVE' });
-                            await send(id, { type: 'AcceptStatusEvent', status: 'ACCEPT', sequenceList: [change.sequence] });
-                            await send(id, { type: 'AcceptStatusEvent', status: 'READ', sequenceList: [change.sequence] });
-                        })
+                        // As the adapter does: the receipts go out while the reply is composed and sent.
+                        inOrder(id, () =>
+                            Promise.all([
+                                (async () => {
+                                    await send(id, { type: 'ChatStateEvent', chatState: 'COMPOSING' });
+                                    await send(id, { type: 'ContentEvent', contentType: 'text/plain', message: `Echo: ${change.event.message}` });
+                                    await send(id, { type: 'ChatStateEvent', chatState: 'ACTIVE' });
+                                })(),
+                                (async () => {
+                                    await send(id, { type: 'AcceptStatusEvent', status: 'ACCEPT', sequenceList: [change.sequence] });
+                                    await send(id, { type: 'AcceptStatusEvent', status: 'READ', sequenceList: [change.sequence] });
+                                })(),
+                            ])
+                        )
                     );
                 }
                 await Promise.all(turns);

@@ -47,9 +47,9 @@ const COMPOSING = Symbol('liveperson.composing');
  * Inbound: `process()` verifies each webhook's `x-liveperson-signature` and account/client ids, handles every
  * change of a notification in `sequence` order, drops the connector's own echoes, de-duplicates (dialog + sequence;
  * conversation changes by `metaDataLastUpdateTs`) and runs the bot's turns in order per conversation; agent messages
- * the bot handled are acknowledged with AcceptStatusEvent ACCEPT and READ. Outbound: messages (text, suggested
- * actions as quick replies, cards as structured content or text), typing (COMPOSING, then ACTIVE once the bot has
- * answered) and `endOfConversation` (close) go through the SEND API.
+ * are acknowledged with AcceptStatusEvent ACCEPT and READ while the bot's turn for them runs. Outbound: messages
+ * (text, suggested actions as quick replies, cards as structured content or text), typing (COMPOSING, then ACTIVE once
+ * the bot has answered) and `endOfConversation` (close) go through the SEND API.
  *
  * @example
  * ```ts
@@ -82,6 +82,8 @@ export class LivePersonAdapter extends ContactCenterAdapter {
     private readonly options: ResolvedLivePersonOptions;
     private readonly serviceUrl: string;
     private readonly records: ConversationRecords<LivePersonConversationRecord>;
+    /** Receipts still being sent, by LivePerson conversation id (see {@link startReceipts}). */
+    private readonly receipts = new Map<string, Promise<void>>();
 
     constructor(options: LivePersonAdapterOptions) {
         const resolved = resolveLivePersonOptions(options);
@@ -195,6 +197,8 @@ export class LivePersonAdapter extends ContactCenterAdapter {
                     'Only conversations opened with openConversation() can be answered.'
             );
         }
+        // A close ends what LivePerson accepts for the conversation: the receipts of this turn's message go first.
+        if (isHandoffInitiation(activity) || activity.type === ActivityTypes.EndOfConversation) await this.receipts.get(conversationId);
         if (isHandoffInitiation(activity)) {
             await this.handoff(activity, conversationId, record, activity.conversation!.id);
             return { id: '' };
@@ -261,7 +265,6 @@ export class LivePersonAdapter extends ContactCenterAdapter {
     }
 
     private work(item: Exclude<LivePersonChange, { kind: 'unknown' }>): InboundWork {
-        let mapped: InboundMapping | undefined;
         if (item.kind === 'conversation') {
             const { convId, conversationDetails } = item.change.result;
             const ts = conversationDetails?.metaDataLastUpdateTs;
@@ -269,7 +272,7 @@ export class LivePersonAdapter extends ContactCenterAdapter {
                 conversationId: convId,
                 deduplicationKey: ts !== undefined ? `${convId}:conversation:${item.change.type}:${ts}` : undefined,
                 prepare: async () => {
-                    mapped = await this.map(convId, (record) => conversationChangeToActivities(item.change, this.inbound(record, `${convId}:${ts ?? Date.now()}`)));
+                    const mapped = await this.map(convId, (record) => conversationChangeToActivities(item.change, this.inbound(record, `${convId}:${ts ?? Date.now()}`)));
                     return mapped.activities;
                 },
             };
@@ -283,12 +286,13 @@ export class LivePersonAdapter extends ContactCenterAdapter {
             deduplicationKey: hasSequence ? `${conversationId}:${dialogId}:${change.sequence}:${change.event.type}` : undefined,
             prepare: async () => {
                 const activityId = hasSequence ? `${dialogId}:${change.sequence}` : newActivityId();
-                mapped = await this.map(conversationId, (record) => messagingChangeToActivities(change, this.inbound(record, activityId)));
+                const mapped = await this.map(conversationId, (record) => messagingChangeToActivities(change, this.inbound(record, activityId)));
+                const receipt = mapped.receipt;
+                if (receipt && this.options.sendReadReceipts) this.startReceipts(conversationId, receipt.dialogId, receipt.sequence);
                 return mapped.activities;
             },
             finish: async () => {
-                const receipt = mapped?.receipt;
-                if (receipt && this.options.sendReadReceipts) await this.acknowledge(conversationId, receipt.dialogId, receipt.sequence);
+                await this.receipts.get(conversationId);
             },
         };
     }
@@ -304,12 +308,23 @@ export class LivePersonAdapter extends ContactCenterAdapter {
         return mapped;
     }
 
-    /** ACCEPT then READ for an agent message the bot handled. Best effort: a failed receipt is logged, the turn stands. */
+    /**
+     * Starts ACCEPT then READ for an agent message as the bot's turn for it starts. They go out while the turn runs,
+     * as they need nothing from it: each reply then costs the agent three round trips (COMPOSING, the message,
+     * ACTIVE) instead of five. The work's `finish`, and a close or handoff in the turn, wait for them.
+     */
+    private startReceipts(conversationId: string, dialogId: string, sequence: number): void {
+        const sending = this.acknowledge(conversationId, dialogId, sequence);
+        this.receipts.set(conversationId, sending);
+        void sending.then(() => this.receipts.get(conversationId) === sending && this.receipts.delete(conversationId));
+    }
+
+    /** ACCEPT then READ for an agent message. Best effort, never rejects: a failed receipt is logged, the turn stands. */
     private async acknowledge(conversationId: string, dialogId: string, sequence: number): Promise<void> {
-        const record = await this.records.read(conversationId);
-        // Not ours, or closed meanwhile (the bot closed it or handed off in this turn): nothing to acknowledge to.
-        if (!record.consumerId || record.closed) return;
         try {
+            const record = await this.records.read(conversationId);
+            // Not ours, or closed (e.g. by another instance): nothing to acknowledge to.
+            if (!record.consumerId || record.closed) return;
             await this.client.send(record.consumerId, acceptStatusRequest(conversationId, dialogId, 'ACCEPT', [sequence]));
             await this.client.send(record.consumerId, acceptStatusRequest(conversationId, dialogId, 'READ', [sequence]));
         } catch (err) {

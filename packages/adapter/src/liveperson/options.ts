@@ -70,7 +70,10 @@ export interface LivePersonAdapterOptions extends WebhookPipelineOptions {
      * LivePerson structured-content equivalent and sends the others as their text fallback; `text` always sends the text.
      */
     cardRendering?: LivePersonCardRendering;
-    /** Acknowledge each agent message the bot handled with AcceptStatusEvent ACCEPT and READ. Default true. */
+    /**
+     * Acknowledge each agent message with AcceptStatusEvent ACCEPT then READ, sent while the bot's turn for it runs
+     * (they need nothing from the turn; a close in that turn waits for them). Default true.
+     */
     sendReadReceipts?: boolean;
     /** The bot's account in activities (`recipient` of inbound, `from` of outbound). Default `{ id: 'liveperson-connector', name: 'Bot' }`. */
     botAccount?: { id: string; name?: string };
