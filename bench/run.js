@@ -30,7 +30,7 @@ const SHAPES = QUICK
           { name: '10,000 conversations', conversations: 1000, perConversation: 1, connections: 50 },
       ]
     : [
-          { name: '1 conversation', conversations: 1, perConversation: 1000, connections: 1 },
+          { name: '1 conversation', conversations: 1, perConversation: 2000, connections: 1 },
           { name: '100 conversations', conversations: 100, perConversation: 40, connections: 50 },
           { name: '10,000 conversations', conversations: 10000, perConversation: 1, connections: 50 },
       ];
@@ -40,6 +40,12 @@ const SHAPES = QUICK
  * 1-conversation run when it started cold).
  */
 const WARM_UP = { name: 'warm-up', conversations: 20, perConversation: 15, connections: 10 };
+/**
+ * What (a) keeps per conversation of the 10,000-conversation shape (one message each), in its Storage and in its
+ * de-duplication store alike. 8x8: the conversation record; the message's event id. LivePerson: the record and the
+ * consumer's ConsumerJWS; the message's and the "conversation created" notification's keys.
+ */
+const STATE_ITEMS_PER_CONVERSATION = { '8x8': 1, liveperson: 2 };
 const TENANT = 'sandbox-tenant';
 const CUSTOMER = 'sandbox-customer';
 
@@ -103,9 +109,11 @@ async function startStandIn(vendor, privateKeyPem) {
  */
 const HEAP_LIMIT_MB = 128;
 
-async function startSut(contender, vendor, standInInfo, extraExecArgv = []) {
+/** `bounds` (adapter only): the items its Storage and de-duplication store keep, instead of the adapters' defaults. */
+async function startSut(contender, vendor, standInInfo, extraExecArgv = [], bounds = undefined) {
     const execArgv = ['--expose-gc', `--max-old-space-size=${HEAP_LIMIT_MB}`, ...extraExecArgv];
-    const sut = start('sut.js', [contender, vendor, JSON.stringify(standInInfo)], execArgv);
+    const args = [contender, vendor, JSON.stringify(standInInfo), ...(bounds === undefined ? [] : [String(bounds)])];
+    const sut = start('sut.js', args, execArgv);
     const { url } = await sut.ready;
     return { ...sut, url };
 }
@@ -377,10 +385,10 @@ function conversationIdsFor(shape, prefix) {
     return Array.from({ length: shape.conversations }, (_, i) => `${prefix}-${i}`);
 }
 
-async function runVendorContender(vendor, contender, shape, key, presigned) {
-    const label = `${vendor}-${contender}-${shape.conversations}`;
+async function runVendorContender(vendor, contender, shape, key, presigned, bounds) {
+    const label = `${vendor}-${contender}-${shape.conversations}${bounds === undefined ? '' : '-bounded'}`;
     const standIn = await startStandIn(vendor, key.pem);
-    const sut = await startSut(contender, vendor, standIn.info);
+    const sut = await startSut(contender, vendor, standIn.info, [], bounds);
     const out = {};
     try {
         await standIn.call('webhook', { url: `${sut.url}/api/${vendor === '8x8' ? '8x8' : 'liveperson'}/webhook` });
@@ -408,7 +416,7 @@ async function runVendorContender(vendor, contender, shape, key, presigned) {
         const warm = await pass(0, WARM_UP);
         await measure(`${label} (warm-up)`, sut.url, standIn, warm.lists, warm.ids);
         const first = await pass(1);
-        const profiled = PROFILE && contender === 'adapter' && shape.conversations === 100;
+        const profiled = PROFILE && contender === 'adapter' && shape.conversations === 100 && bounds === undefined;
         if (profiled) await sut.call('profileStart');
         Object.assign(out, await measure(label, sut.url, standIn, first.lists, first.ids));
         if (profiled) out.cpuProfile = (await sut.call('profileStop', { file: path.join(__dirname, 'profiles', `${label}.cpuprofile`) })).file;
@@ -418,7 +426,7 @@ async function runVendorContender(vendor, contender, shape, key, presigned) {
             await measure(`${label} (second pass)`, sut.url, standIn, second.lists, second.ids);
             out.memory2 = await sut.call('memory');
         }
-        if (contender === 'adapter' && shape.conversations === 100) {
+        if (contender === 'adapter' && shape.conversations === 100 && bounds === undefined) {
             // Latency at half of the maximum throughput: a rate-limited run continuing the same conversations.
             const rate = Math.max(1, Math.floor(out.rps / 2));
             const offset = shape.perConversation;
@@ -458,6 +466,12 @@ const mb = (bytes) => (bytes === undefined ? '—' : `${Math.round(bytes / 1024 
 const fmt = (n, digits = 0) => (n === undefined ? '—' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 const ratio = (a, b) => (a && b ? a / b : undefined);
 const verdict = (ok) => (ok ? 'met' : '**missed**');
+/** RSS growth over (a)'s second pass; "no growth" allows 5% (or 5 MB) for allocator noise. */
+const noGrowth = (run) => run.memory2.rss - run.memory1.rss <= Math.max(0.05 * run.memory1.rss, 5 * 1024 * 1024);
+function growthText(run) {
+    const growth = run.memory2.rss - run.memory1.rss;
+    return `${growth >= 0 ? '+' : ''}${mb(growth)} (${mb(run.memory1.rss)} → ${mb(run.memory2.rss)}; heap ${mb(run.memory1.heapUsed)} → ${mb(run.memory2.heapUsed)})`;
+}
 
 function machine() {
     const cpus = os.cpus();
@@ -489,8 +503,9 @@ function report(results, started) {
         targets.push(`| p99 ≤ 20 ms at half of (a)'s maximum — ${vendor}, ${SHAPES[1].name}, ${fmt(half.rate)} req/s offered | ${fmt(half.p99)} ms (p50 ${fmt(half.p50)} ms) | ${verdict(half.p99 <= 20)} |`);
         const big = find(vendor, SHAPES[2].name, 'adapter');
         targets.push(`| RSS after ${SHAPES[2].name} ≤ 200 MB — ${vendor} | ${mb(big.memory1.rss)} (peak ${mb(big.memory1.peak)}) | ${verdict(big.memory1.rss <= 200 * 1024 * 1024)} |`);
-        const growth = big.memory2.rss - big.memory1.rss;
-        targets.push(`| no growth after a second pass over ${SHAPES[2].name.replace(' conversations', '')} new conversations — ${vendor} | ${growth >= 0 ? '+' : ''}${mb(growth)} (${mb(big.memory1.rss)} → ${mb(big.memory2.rss)}; heap ${mb(big.memory1.heapUsed)} → ${mb(big.memory2.heapUsed)}) | ${verdict(growth <= Math.max(0.05 * big.memory1.rss, 5 * 1024 * 1024))} |`);
+        targets.push(`| no growth after a second pass over ${SHAPES[2].name.replace(' conversations', '')} new conversations — ${vendor} | ${growthText(big)} | ${verdict(noGrowth(big))} |`);
+        const bounded = find(vendor, SHAPES[2].name, 'adapter-bounded');
+        targets.push(`| … the same with (a)'s Storage and de-duplication store bounded to one pass (${fmt(bounded.bounds)} items each) — ${vendor} | ${growthText(bounded)} | ${verdict(noGrowth(bounded))} |`);
     }
     const calls = (vendor) => JSON.stringify(find(vendor, SHAPES[1].name, 'adapter').calls);
     const notesFile = path.join(__dirname, 'notes.md');
@@ -537,7 +552,11 @@ Vendor calls per 100-conversation run of (a): 8x8 ${calls('8x8')}; LivePerson ${
 |---|---|---|
 ${targets.join('\n')}
 
-"No growth" allows 5% (or 5 MB) for allocator noise. Memory is VmRSS after a forced GC; peak is VmHWM.
+"No growth" allows 5% (or 5 MB) for allocator noise. Memory is VmRSS after a forced GC; peak is VmHWM. The "bounded
+to one pass" rows run (a) once more with \`BoundedMemoryStorage\` and \`MemoryDeduplicationStore\` sized to what one pass
+of ${SHAPES[2].conversations.toLocaleString('en-US')} conversations leaves in them (8x8: ${STATE_ITEMS_PER_CONVERSATION['8x8']} item per conversation, LivePerson: ${STATE_ITEMS_PER_CONVERSATION.liveperson}), so the second pass replaces the
+first pass's entries instead of adding to them: what else the process keeps per conversation (queues, held records,
+token caches, connection pools) shows there.
 
 ${notes}`;
 }
@@ -561,6 +580,15 @@ async function main() {
         const c = { vendor: 'cloud', contender: 'cloud', shape: shape.name, ...(await runCloud(shape)) };
         results.push(c);
         note(c);
+        if (shape === SHAPES[2]) {
+            // (a) again with its state bounded to one pass, to show that what the second pass adds is that state alone.
+            for (const vendor of ['8x8', 'liveperson']) {
+                const bounds = shape.conversations * STATE_ITEMS_PER_CONVERSATION[vendor];
+                const r = { vendor, contender: 'adapter-bounded', shape: shape.name, bounds, ...(await runVendorContender(vendor, 'adapter', shape, key, vendor === '8x8' ? presigned : undefined, bounds)) };
+                results.push(r);
+                note(r);
+            }
+        }
     }
     if (PROFILE) {
         const { cpuByPackage, allocationsByPackage } = require('./profileSummary');

@@ -9,7 +9,8 @@
  * - `cloud`:    botbuilder's CloudAdapter (Express, unauthenticated Emulator-style activities) with the same echo bot,
  *               replying to a loopback Bot Connector.
  *
- * Started with `node [--expose-gc] sut.js <contender> <vendor> <standInJson>`; says `{ready, url}` over IPC.
+ * Started with `node [--expose-gc] sut.js <contender> <vendor> <standInJson> [bounds]`; says `{ready, url}` over IPC.
+ * `bounds` (adapter only): the items its Storage and de-duplication store keep, instead of the adapters' defaults.
  */
 const http = require('node:http');
 const { createHmac, createPublicKey, timingSafeEqual, verify } = require('node:crypto');
@@ -17,8 +18,9 @@ const { crc32 } = require('node:zlib');
 const fs = require('node:fs');
 const { Pool } = require('undici');
 
-const [contender, vendor, standInJson] = process.argv.slice(2);
+const [contender, vendor, standInJson, boundsArg] = process.argv.slice(2);
 const standIn = JSON.parse(standInJson);
+const bounds = boundsArg === undefined ? undefined : Number(boundsArg);
 const silent = { debug() {}, info() {}, warn() {}, error: (m) => process.stderr.write(`${m}\n`) };
 
 function rss() {
@@ -86,7 +88,9 @@ async function startAdapter() {
         vendor === '8x8'
             ? { port: 0, eightByEight: { apiKey: standIn.apiKey, baseUrl: standIn.url } }
             : { port: 0, livePerson: { accountId: standIn.accountId, clientId: standIn.clientId, clientSecret: standIn.clientSecret, csdsUrl: standIn.url } };
-    const running = await startExample(config, silent);
+    const { BoundedMemoryStorage, MemoryDeduplicationStore } = require('botbuilder-contact-center');
+    const state = bounds === undefined ? undefined : { storage: new BoundedMemoryStorage({ maxItems: bounds }), deduplicationStore: new MemoryDeduplicationStore({ maxEntries: bounds }) };
+    const running = await startExample(config, silent, { state });
     process.send({ ready: true, url: running.url.replace('localhost', '127.0.0.1') });
 }
 

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { TurnContext } from 'botbuilder';
-import { EightByEightAdapter, LivePersonAdapter, type Logger } from 'botbuilder-contact-center';
+import { EightByEightAdapter, LivePersonAdapter, type Logger, type WebhookPipelineOptions } from 'botbuilder-contact-center';
 import { EchoBot } from './echoBot';
 import type { ExampleConfig } from './config';
 import { openLivePersonConversation } from './livePersonConversations';
@@ -35,6 +35,8 @@ export async function startExample(
         bot?: Bot;
         /** Extra handlers mounted under a path (the embedded sandbox page). */
         mounts?: Record<string, (req: IncomingMessage, res: ServerResponse) => void>;
+        /** Where the adapters keep their per-conversation state; default each adapter's bounded in-memory stores. */
+        state?: Pick<WebhookPipelineOptions, 'storage' | 'deduplicationStore'>;
     } = {}
 ): Promise<RunningExample> {
     const bot = extras.bot ?? new EchoBot();
@@ -54,6 +56,7 @@ export async function startExample(
             tenant: config.eightByEight.tenant,
             handoffQueueId: config.eightByEight.queueId,
             logger,
+            ...extras.state,
         });
         eightByEight.onTurnError = turnErrorHandler('8x8', logger);
         const adapter = eightByEight;
@@ -78,6 +81,7 @@ export async function startExample(
             skillId: lp.skillId,
             handoffSkillId: lp.handoffSkillId,
             logger,
+            ...extras.state,
         });
         livePerson.onTurnError = turnErrorHandler('liveperson', logger);
         const adapter = livePerson;

@@ -5,6 +5,7 @@
  * SEND API, which records every call.
  */
 import { expect } from 'chai';
+import { BoundedMemoryStorage, MemoryDeduplicationStore } from 'botbuilder-contact-center';
 import { LivePersonSandbox, type RecordedRequest } from 'botbuilder-contact-center-sandbox';
 import { startExample, type RunningExample } from '../src/server';
 import { capturingLogger } from './helpers';
@@ -162,5 +163,25 @@ describe('echo example × LivePerson stand-in (integration, loopback HTTP)', fun
         expect((await sandbox.agentCloses(id)).status).to.equal(200);
         expect(sandbox.conversation(id).state).to.equal('CLOSE');
         expect(logger.lines.filter((l) => l.startsWith('error'))).to.deep.equal([]);
+    });
+
+    it('keeps its per-conversation state in the Storage and de-duplication store it is given (as the bench bounds them)', async () => {
+        await example.close();
+        const storage = new BoundedMemoryStorage({ maxItems: 2 });
+        const deduplicationStore = new MemoryDeduplicationStore({ maxEntries: 2 });
+        example = await startExample({ port: 0, livePerson: { accountId: sandbox.accountId, clientId: sandbox.clientId, clientSecret: SECRET, csdsUrl: sandbox.url } }, logger, {
+            state: { storage, deduplicationStore },
+        });
+        sandbox.webhookUrl = `${example.url}/api/liveperson/webhook`;
+        const first = await openWithAgent('customer-1');
+        await sandbox.agentSays(first, 'one');
+        // The conversation's record and its consumer's ConsumerJWS; the agent's join and the message.
+        expect(storage.size).to.equal(2);
+        expect(deduplicationStore.size).to.equal(2);
+        const second = await openWithAgent('customer-2');
+        await sandbox.agentSays(second, 'two');
+        // Bounded: the second conversation's state replaced the first's.
+        expect([storage.size, deduplicationStore.size]).to.deep.equal([2, 2]);
+        expect(sandbox.consumerTexts(second).slice(-1)).to.deep.equal(['Echo: two']);
     });
 });
