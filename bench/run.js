@@ -612,4 +612,4 @@ if (require.main === module) {
     });
 }
 
-module.exports = { startStandIn, startSut, eightByEightRequests, livePersonRequests, fire, measure, conversationIdsFor, SHAPES };
+module.exports = { startStandIn, startSut, eightByEightRequests, livePersonRequests, cloudRequests, fire, measure, conversationIdsFor, SHAPES };
