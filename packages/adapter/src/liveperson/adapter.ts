@@ -197,9 +197,10 @@ export class LivePersonAdapter extends ContactCenterAdapter {
                     'Only conversations opened with openConversation() can be answered.'
             );
         }
+        const handoff = isHandoffInitiation(activity);
         // A close ends what LivePerson accepts for the conversation: the receipts of this turn's message go first.
-        if (isHandoffInitiation(activity) || activity.type === ActivityTypes.EndOfConversation) await this.receipts.get(conversationId);
-        if (isHandoffInitiation(activity)) {
+        if (handoff || activity.type === ActivityTypes.EndOfConversation) await this.receipts.get(conversationId);
+        if (handoff) {
             await this.handoff(activity, conversationId, record, activity.conversation!.id);
             return { id: '' };
         }
