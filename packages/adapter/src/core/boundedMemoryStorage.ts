@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { Storage, StoreItems } from 'botbuilder';
+import type { StorageLike, StoreItems } from './storage';
 
 /** Options of {@link BoundedMemoryStorage}. */
 export interface BoundedMemoryStorageOptions {
@@ -10,14 +10,14 @@ export interface BoundedMemoryStorageOptions {
 }
 
 /**
- * A botbuilder {@link Storage} in process memory that, unlike `MemoryStorage`, cannot grow without bound:
+ * A `Storage` (botbuilder or Agents SDK shape) in process memory that, unlike `MemoryStorage`, cannot grow without bound:
  * items expire after `ttlMs` and the least recently used go when `maxItems` is reached. Items are stored
  * as JSON, so callers never share mutable objects, and eTags behave as in `MemoryStorage`.
  *
  * The adapters use it by default for their per-conversation records. Pass any other `Storage`
  * (Blob, Cosmos DB, Redis) to share those records between instances.
  */
-export class BoundedMemoryStorage implements Storage {
+export class BoundedMemoryStorage implements StorageLike {
     private readonly items: LRUCache<string, string>;
     private etag = 1;
 

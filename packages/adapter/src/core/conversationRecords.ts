@@ -1,8 +1,8 @@
-import type { Storage } from 'botbuilder';
+import type { StorageLike } from './storage';
 
 /**
  * The small record an adapter keeps per vendor conversation (who owns it, which consumer it belongs to…), in the
- * adapter's botbuilder `Storage` under `{prefix}/{conversationId}`. Records change in their conversation's order
+ * adapter's `Storage` under `{prefix}/{conversationId}`. Records change in their conversation's order
  * (turns and bookkeeping are queued per conversation), so last-writer-wins (`eTag: '*'`) is safe within an instance.
  *
  * Records are immutable values (read, then replaced by a changed copy). While a conversation has work queued in this
@@ -16,7 +16,7 @@ export class ConversationRecords<T extends object> {
     /**
      * @param isBusy True while the conversation has work queued or running in this instance; default never.
      */
-    constructor(private readonly storage: Storage, private readonly prefix: string, private readonly isBusy: (conversationId: string) => boolean = () => false) {}
+    constructor(private readonly storage: StorageLike, private readonly prefix: string, private readonly isBusy: (conversationId: string) => boolean = () => false) {}
 
     /** The record (do not change it: write a changed copy), or `{}` for a conversation not seen yet. */
     async read(conversationId: string): Promise<Readonly<T>> {

@@ -1,4 +1,4 @@
-import type { Storage } from 'botbuilder';
+import type { StorageLike } from './storage';
 import type { DeduplicationStore } from './deduplicationStore';
 import { ConfigurationError } from './errors';
 import type { Logger } from './logger';
@@ -21,9 +21,9 @@ export interface WebhookPipelineOptions {
     deduplicationTtlMs?: number;
     /**
      * Where the adapter keeps its small per-conversation records (who owns the conversation, whether it was
-     * greeted). Default: a bounded, expiring in-memory store. Use a shared botbuilder `Storage` for several instances.
+     * greeted). Default: a bounded, expiring in-memory store. Use a shared `Storage` of either bot SDK (Blob, Cosmos DB…) for several instances.
      */
-    storage?: Storage;
+    storage?: StorageLike;
     /** Retries of vendor API calls. */
     retry?: RetryOptions;
     /** Per-attempt timeout of vendor API calls, in ms. Default 10,000. */
@@ -56,8 +56,8 @@ export function validatePipelineOptions(owner: string, options: WebhookPipelineO
     if (options.deduplicationStore && (typeof options.deduplicationStore.claim !== 'function' || typeof options.deduplicationStore.release !== 'function')) {
         throw new ConfigurationError(`${owner}: option "deduplicationStore" must have claim() and release() methods.`);
     }
-    if (options.storage && (typeof options.storage.read !== 'function' || typeof options.storage.write !== 'function')) {
-        throw new ConfigurationError(`${owner}: option "storage" must be a botbuilder Storage (read() and write()).`);
+    if (options.storage && (typeof options.storage.read !== 'function' || typeof options.storage.write !== 'function' || typeof options.storage.delete !== 'function')) {
+        throw new ConfigurationError(`${owner}: option "storage" must be a Storage (read(), write() and delete()).`);
     }
     if (options.logger && ['debug', 'info', 'warn', 'error'].some((m) => typeof (options.logger as any)[m] !== 'function')) {
         throw new ConfigurationError(`${owner}: option "logger" must have debug(), info(), warn() and error() methods.`);

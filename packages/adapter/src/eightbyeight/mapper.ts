@@ -2,15 +2,8 @@
  * Pure mapping between 8x8 Chat Gateway webhooks / requests and Bot Framework activities (DESIGN.md,
  * "Activity mapping — 8x8"). No I/O here: the adapter reads and writes the conversation record and sends requests.
  */
-import {
-    ActionTypes,
-    ActivityTypes,
-    EventFactory,
-    type Activity,
-    type Attachment,
-    type CardAction,
-    type ChannelAccount,
-} from 'botbuilder';
+import { ActionTypes, ActivityTypes, type Attachment, type CardAction, type ChannelAccount, type PlainActivity } from '../core/activity';
+import { createHandoffStatus } from '../core/handoff';
 import { ADAPTIVE_CARD_CONTENT_TYPE, findAdaptiveCardProblems } from '../core/adaptiveCards';
 import { ActivityMappingError } from '../core/errors';
 import {
@@ -81,7 +74,7 @@ export interface InboundMappingContext {
 
 /** Result of {@link toActivities}. */
 export interface InboundMapping {
-    activities: Partial<Activity>[];
+    activities: PlainActivity[];
     /** The conversation record after this event. */
     record: EightByEightConversationRecord;
 }
@@ -93,23 +86,23 @@ export interface InboundMapping {
 export function toActivities(event: EightByEightEvent, ctx: InboundMappingContext): InboundMapping {
     if (event.eventType === 'WEB_HOOK_VERIFY') return { activities: [], record: ctx.record };
     const record: EightByEightConversationRecord = { ...ctx.record };
-    const out: Partial<Activity>[] = [];
-    const base = (): Partial<Activity> => ({
+    const out: PlainActivity[] = [];
+    const base = (): PlainActivity => ({
         channelId: EIGHT_BY_EIGHT_CHANNEL_ID,
         serviceUrl: ctx.serviceUrl,
-        conversation: { id: event.conversationId, isGroup: false, conversationType: 'personal', name: '' },
+        conversation: { id: event.conversationId, isGroup: false, conversationType: 'personal' },
         recipient: { ...ctx.botAccount, role: 'bot' },
         from: userAccount(event.conversationId, record),
         timestamp: event.timestamp ? new Date(event.timestamp) : new Date(),
         locale: record.locale,
         channelData: event,
     });
-    const push = (activity: Partial<Activity>) => out.push({ id: out.length === 0 ? ctx.eventId : `${ctx.eventId}:${out.length}`, ...base(), ...activity });
+    const push = (activity: PlainActivity) => out.push({ id: out.length === 0 ? ctx.eventId : `${ctx.eventId}:${out.length}`, ...base(), ...activity });
     const handoffStatus = (state: 'accepted' | 'completed', message: string) => {
-        const status = EventFactory.createHandoffStatus(base().conversation!, state, message);
+        const status = createHandoffStatus(base().conversation!, state, message);
         push({ type: status.type, name: status.name, value: status.value });
     };
-    const deliverUserActivity = (activity: Partial<Activity>) => {
+    const deliverUserActivity = (activity: PlainActivity) => {
         if ((record.owner ?? 'bot') === 'bot') {
             push(activity);
         } else {
@@ -141,10 +134,10 @@ export function toActivities(event: EightByEightEvent, ctx: InboundMappingContex
     return { activities: out, record };
 }
 
-type Push = (activity: Partial<Activity>) => void;
+type Push = (activity: PlainActivity) => void;
 
 function userAccount(conversationId: string, record: EightByEightConversationRecord): ChannelAccount {
-    return { id: record.userId ?? `8x8-user:${conversationId}`, name: record.userName ?? '', role: 'user' };
+    return { id: record.userId ?? `8x8-user:${conversationId}`, ...(record.userName ? { name: record.userName } : {}), role: 'user' };
 }
 
 function mapConversationUpdate(
@@ -321,7 +314,7 @@ const conversationPath = (id: string) => `/chat-gateway/v1/conversations/${encod
  * Maps one outbound activity to the Chat Gateway requests that carry it (in order). Throws
  * {@link ActivityMappingError} for what 8x8 cannot show, before any request is made.
  */
-export function fromActivity(activity: Partial<Activity>, ctx: OutboundMappingContext = {}): EightByEightRequest[] {
+export function fromActivity(activity: PlainActivity, ctx: OutboundMappingContext = {}): EightByEightRequest[] {
     const conversationId = activity.conversation?.id;
     if (!conversationId) throw new ActivityMappingError('8x8: the activity has no conversation.id.');
     const path = conversationPath(conversationId);
@@ -353,7 +346,7 @@ export function fromActivity(activity: Partial<Activity>, ctx: OutboundMappingCo
  * A message is one `sendMessage`, preceded by one `uploadAttachment` per file (an attachment with a `contentUrl`):
  * 8x8 takes files only as uploads, referenced by id. The client fills the message's `attachments` with the ids.
  */
-function messageRequests(path: string, activity: Partial<Activity>): EightByEightRequest[] {
+function messageRequests(path: string, activity: PlainActivity): EightByEightRequest[] {
     const cards: Array<{ contentType: string; content: unknown }> = [];
     const uploads: EightByEightRequest[] = [];
     (activity.attachments ?? []).forEach((attachment, index) => {
@@ -458,7 +451,7 @@ function handoffRequests(path: string, value: unknown, ctx: OutboundMappingConte
  * What an invoke response (Action.Execute) shows the user: 8x8 cannot replace a card in place, so a card or
  * message in the response is sent as a new bot message. Undefined when the response has nothing to show.
  */
-export function fromInvokeResponse(activity: Partial<Activity>): Partial<Activity> | undefined {
+export function fromInvokeResponse(activity: PlainActivity): PlainActivity | undefined {
     const body = (activity.value as { body?: { type?: string; value?: unknown } } | undefined)?.body;
     if (!body) return undefined;
     if (body.type === ADAPTIVE_CARD_CONTENT_TYPE && body.value) {

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { Storage } from 'botbuilder';
+import type { StorageLike } from '../core/storage';
 import { VendorApiError } from '../core/errors';
 import type { VendorHttpClient } from '../core/httpClient';
 import type { LivePersonServiceDirectory } from './serviceDirectory';
@@ -10,7 +10,7 @@ export interface LivePersonAuthOptions {
     clientId: string;
     clientSecret: string;
     /** Where ConsumerJWS tokens are kept, so several instances share them. */
-    storage: Storage;
+    storage: StorageLike;
 }
 
 /** AppJWT lifetime when the token's `exp` cannot be read (LivePerson documents 60 minutes). */

@@ -4,7 +4,8 @@
  * consumer's side and its counterpart is the LivePerson agent. No I/O here: the adapter reads and writes the
  * conversation record and sends the requests.
  */
-import { ActionTypes, ActivityTypes, EventFactory, type Activity, type Attachment, type CardAction, type ChannelAccount, type ConversationAccount } from 'botbuilder';
+import { ActionTypes, ActivityTypes, type Attachment, type CardAction, type ChannelAccount, type PlainActivity } from '../core/activity';
+import { createHandoffStatus } from '../core/handoff';
 import { ADAPTIVE_CARD_CONTENT_TYPE, findAdaptiveCardProblems } from '../core/adaptiveCards';
 import { ActivityMappingError } from '../core/errors';
 import type { LivePersonConversationChange, LivePersonMessagingChange, LivePersonQuickReplies } from './events';
@@ -68,7 +69,7 @@ export interface InboundMappingContext {
 
 /** Result of the inbound mapping functions. */
 export interface InboundMapping {
-    activities: Partial<Activity>[];
+    activities: PlainActivity[];
     /** The conversation record after this change. */
     record: LivePersonConversationRecord;
     /** An agent message to acknowledge (ACCEPT and READ) once the bot handled it. */
@@ -80,12 +81,12 @@ export function messagingConversationId(change: LivePersonMessagingChange): stri
     return (change.conversationId ?? change.dialogId)!;
 }
 
-function baseActivity(conversationId: string, ctx: InboundMappingContext, from: ChannelAccount, timestamp?: number): Partial<Activity> {
+function baseActivity(conversationId: string, ctx: InboundMappingContext, from: ChannelAccount, timestamp?: number): PlainActivity {
     return {
         channelId: LIVEPERSON_CHANNEL_ID,
         serviceUrl: ctx.serviceUrl,
         // After a handoff the bot keeps its conversation id; channelData has LivePerson's.
-        conversation: { id: ctx.record.botConversationId ?? conversationId, isGroup: false, conversationType: 'personal', name: '' },
+        conversation: { id: ctx.record.botConversationId ?? conversationId, isGroup: false, conversationType: 'personal' },
         recipient: { ...ctx.botAccount, role: 'bot' },
         from,
         timestamp: timestamp ? new Date(timestamp) : new Date(),
@@ -131,7 +132,7 @@ export function messagingChangeToActivities(change: LivePersonMessagingChange, c
             const offered = [...message.replies, ...(event.quickReplies ? quickRepliesToOffered(event.quickReplies) : [])];
             // A new agent message replaces what the previous one offered.
             record.offered = offered.length > 0 ? { dialogId, sequence: change.sequence, replies: offered } : undefined;
-            const activity: Partial<Activity> = {
+            const activity: PlainActivity = {
                 ...base,
                 type: ActivityTypes.Message,
                 text: message.text,
@@ -196,8 +197,8 @@ export function conversationChangeToActivities(change: LivePersonConversationCha
     if (ts !== undefined && record.lastChangeTs !== undefined && ts <= record.lastChangeTs) return { activities: [], record };
     if (ts !== undefined) record.lastChangeTs = ts;
     const conversationId = change.result.convId;
-    const activities: Partial<Activity>[] = [];
-    const push = (activity: Partial<Activity>) =>
+    const activities: PlainActivity[] = [];
+    const push = (activity: PlainActivity) =>
         activities.push({
             id: activities.length === 0 ? ctx.activityId : `${ctx.activityId}:${activities.length}`,
             ...baseActivity(conversationId, ctx, activity.from ?? { id: 'liveperson', name: 'LivePerson', role: 'user' }, ts),
@@ -217,7 +218,7 @@ export function conversationChangeToActivities(change: LivePersonConversationCha
     if (left.length > 0) push({ type: ActivityTypes.ConversationUpdate, membersRemoved: left.map(account) });
     if (joined.length > 0) push({ type: ActivityTypes.ConversationUpdate, membersAdded: joined.map(account) });
     const handoffStatus = (state: 'accepted' | 'completed', message: string) => {
-        const status = EventFactory.createHandoffStatus({ id: record.botConversationId ?? conversationId } as ConversationAccount, state, message);
+        const status = createHandoffStatus({ id: record.botConversationId ?? conversationId }, state, message);
         push({ type: status.type, name: status.name, value: status.value });
     };
     if (record.handoff && !record.handoff.accepted && joined.length > 0) {
@@ -280,7 +281,7 @@ export interface OutboundMapping {
  *   the ContentEvent carries the reply's metadata, followed by an `AcceptStatusEvent` ACTION for the agent's message;
  * - `typing` → `ChatStateEvent` COMPOSING; `endOfConversation` → `ConversationStateField` CLOSE.
  */
-export function fromActivity(activity: Partial<Activity>, ctx: OutboundMappingContext): OutboundMapping {
+export function fromActivity(activity: PlainActivity, ctx: OutboundMappingContext): OutboundMapping {
     const conversationId = activity.conversation?.id;
     if (!conversationId) throw new ActivityMappingError('LivePerson: the activity has no conversation.id.');
     const dialogId = ctx.record.dialogId ?? conversationId;
@@ -333,7 +334,7 @@ export function acceptStatusRequest(conversationId: string, dialogId: string, st
 const POSTBACK_TYPES = new Set<string>([ActionTypes.ImBack, ActionTypes.PostBack, ActionTypes.MessageBack]);
 
 function messageRequests(
-    activity: Partial<Activity>,
+    activity: PlainActivity,
     ctx: OutboundMappingContext,
     publish: (operation: LivePersonSendRequest['operation'], event: Record<string, unknown>, metadata?: Array<Record<string, unknown>>) => LivePersonSendRequest
 ): OutboundMapping {
@@ -457,7 +458,7 @@ export interface LivePersonHandoffPlan {
  * a handoff re-routes: it closes this conversation and opens one for the same consumer on the handoff skill, with the
  * collected details (first message and SDEs) and the transcript, as LivePerson's notes suggest for re-routing.
  */
-export function handoffPlan(activity: Partial<Activity>, conversationId: string, defaults: { skillId?: string }): LivePersonHandoffPlan {
+export function handoffPlan(activity: PlainActivity, conversationId: string, defaults: { skillId?: string }): LivePersonHandoffPlan {
     const context = (activity.value && typeof activity.value === 'object' ? activity.value : {}) as LivePersonHandoffContext;
     const skillId = context.skillId ?? (context.campaignInfo ? undefined : defaults.skillId);
     if (!skillId && !context.campaignInfo) {
@@ -479,7 +480,7 @@ export function handoffPlan(activity: Partial<Activity>, conversationId: string,
 /** The transcript attached by `createHandoffInitiation` as readable lines ("Customer: …", "Bot: …"), bounded. */
 function transcriptText(attachments: Attachment[] | undefined): string | undefined {
     const transcript = attachments?.find((a) => a.name === 'Transcript' || a.contentType === 'application/vnd.microsoft.transcript');
-    const activities = (transcript?.content as { activities?: Partial<Activity>[] } | undefined)?.activities;
+    const activities = (transcript?.content as { activities?: PlainActivity[] } | undefined)?.activities;
     if (!Array.isArray(activities)) return undefined;
     const lines = activities
         .filter((a) => a?.type === ActivityTypes.Message && typeof a.text === 'string' && a.text !== '')

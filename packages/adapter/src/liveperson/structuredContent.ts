@@ -3,7 +3,7 @@
  * (https://developers.liveperson.com/getting-started-with-rich-messaging-introduction.html): what an outbound card
  * becomes, and what a bot can read from an inbound one. No I/O.
  */
-import type { CardAction, HeroCard } from 'botbuilder';
+import type { CardAction } from '../core/activity';
 
 /** A structured-content element (`vertical`, `horizontal`, `text`, `image`, `button`, …). */
 export type StructuredElement = Record<string, unknown> & { type: string };
@@ -90,8 +90,18 @@ function button(title: string, action: Record<string, unknown>): StructuredEleme
     return { type: 'button', title: title.slice(0, 128), tooltip: title, click: { actions: [action] } };
 }
 
+/** The content of a Bot Framework hero or thumbnail card (`CardFactory.heroCard`). */
+export interface HeroCardContent {
+    title?: string;
+    subtitle?: string;
+    text?: string;
+    images?: Array<{ url: string; alt?: string; tap?: CardAction }>;
+    buttons?: CardAction[];
+    tap?: CardAction;
+}
+
 /** A hero or thumbnail card as structured content: image, title, subtitle, text, buttons. */
-export function heroCardToStructuredContent(card: Partial<HeroCard>): StructuredElement {
+export function heroCardToStructuredContent(card: HeroCardContent): StructuredElement {
     const elements: StructuredElement[] = [];
     for (const image of card.images ?? []) if (image?.url) elements.push({ type: 'image', url: image.url, ...(image.alt ? { tooltip: image.alt } : {}) });
     if (card.title) elements.push({ type: 'text', text: card.title, style: { bold: true, size: 'large' } });

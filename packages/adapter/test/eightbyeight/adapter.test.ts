@@ -18,7 +18,7 @@ import {
 } from 'botbuilder';
 import { ChoicePrompt, DialogSet, DialogTurnStatus, ListStyle, WaterfallDialog } from 'botbuilder-dialogs';
 import { EightByEightSandbox } from 'botbuilder-contact-center-sandbox';
-import { EightByEightAdapter } from '../../src/eightbyeight/adapter';
+import { EightByEightAdapter } from '../../src/botbuilder/eightByEightAdapter';
 import type { EightByEightAdapterOptions } from '../../src/eightbyeight/options';
 import { ActivityMappingError, ConfigurationError, UnsupportedOperationError, VendorApiError } from '../../src/core/errors';
 import { capturingLogger, listen, waitUntil } from '../helpers';
@@ -284,7 +284,7 @@ describe('EightByEightAdapter over loopback HTTP', function () {
         await setup({ allowedTenantIds: ['my-tenant'] });
         const result = await sandbox.deliver({ eventType: 'TRANSFER', conversationId: 'c1' });
         expect(result.status).to.equal(403);
-        expect(JSON.parse(result.body).error).to.equal('x-8x8-tenant-id "sandbox-tenant" is not one this bot serves.');
+        expect(JSON.parse(result.body).error).to.equal('x-8x8-tenant-id "sandbox-tenant" is not this bot\'s tenant.');
         expect(received).to.have.length(0);
     });
 

@@ -95,7 +95,7 @@ describe('8x8 mapper: webhook → activities (seed and vendor-notes payloads)', 
         const [message] = activities;
         expect(message.type).to.equal('message');
         expect(message.text).to.equal('Here is my receipt');
-        expect(message.from).to.deep.equal({ id: 'user-77', name: '', role: 'user' });
+        expect(message.from).to.deep.equal({ id: 'user-77', role: 'user' }); // no empty name: the Agents SDK refuses empty strings
         expect(message.attachments).to.deep.equal([
             { contentType: 'application/pdf', contentUrl: 'https://files.example.com/att-002?sig=def', name: 'receipt.pdf' },
             { contentType: 'image/*', contentUrl: 'https://api.8x8.com/chat-gateway/v1/conversations/ID-0/attachments/att-003/content', name: 'att-003' },

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { ActivityTypes, EventFactory, MemoryStorage, TurnContext, type Activity } from 'botbuilder';
 import { LivePersonSandbox, type RecordedRequest } from 'botbuilder-contact-center-sandbox';
-import { LivePersonAdapter } from '../../src/liveperson/adapter';
+import { LivePersonAdapter } from '../../src/botbuilder/livePersonAdapter';
 import type { LivePersonAdapterOptions } from '../../src/liveperson/options';
 import { ActivityMappingError, ConfigurationError, UnsupportedOperationError, VendorApiError } from '../../src/core/errors';
 import { capturingLogger, listen, waitUntil } from '../helpers';
@@ -240,7 +240,7 @@ describe('LivePersonAdapter over loopback HTTP', function () {
         expect(JSON.parse((await sandbox.deliver(notification(), { signature: 'none' })).body)).to.deep.equal({ error: 'Missing x-liveperson-signature header.' });
         const wrongAccount = await sandbox.deliver(notification(), { headers: { 'x-liveperson-account-id': '99999999' } });
         expect(wrongAccount.status).to.equal(403);
-        expect(JSON.parse(wrongAccount.body).error).to.equal('x-liveperson-account-id "99999999" is not this connector\'s account.');
+        expect(JSON.parse(wrongAccount.body).error).to.equal('x-liveperson-account-id "99999999" is not this bot\'s account.');
         expect((await sandbox.deliver(notification(), { headers: { 'x-liveperson-client-id': 'someone-else' } })).status).to.equal(403);
         expect(received.filter((a) => a.type === 'message')).to.have.length(0);
         // sha256 and hex signatures (accounts configured so) are accepted.

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { CardFactory, MessageFactory, type Activity } from 'botbuilder';
 import { ActivityMappingError } from '../../src/core/errors';
 import { parseLivePersonNotification, type LivePersonChange } from '../../src/liveperson/events';
-import { inSequenceOrder } from '../../src/liveperson/adapter';
+import { inSequenceOrder } from '../../src/liveperson/connector';
 import {
     LivePersonEventNames,
     STRUCTURED_CONTENT_TYPE,

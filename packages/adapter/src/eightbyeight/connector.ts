@@ -1,0 +1,112 @@
+import { ActivityTypes, type PlainActivity, type ResourceResponse } from '../core/activity';
+import { newActivityId } from '../core/activityHelpers';
+import { ContactCenterConnector } from '../core/contactCenterConnector';
+import { WebhookRequestError } from '../core/errors';
+import { isHandoffInitiation } from '../core/handoff';
+import { checkHeaderAllowed, warnIfSignaturesOff } from '../core/webhookGuards';
+import { parseJsonBody, requireRawBody, type WebhookRequest } from '../core/http';
+import { VendorHttpClient } from '../core/httpClient';
+import type { TurnScope, VendorEvent } from '../core/turn';
+import { EightByEightClient } from './client';
+import { parseEightByEightEvent, type EightByEightEvent } from './events';
+import { fromActivity, fromInvokeResponse, toActivities, type EightByEightConversationRecord, type InboundMapping } from './mapper';
+import { resolveEightByEightOptions, type EightByEightAdapterOptions, type ResolvedEightByEightOptions } from './options';
+import { EightByEightSignatureVerifier, readDeliveryHeaders } from './signature';
+
+/** One 8x8 webhook event accepted by the pipeline. */
+export interface EightByEightInboundEvent extends VendorEvent {
+    event: Exclude<EightByEightEvent, { eventType: 'WEB_HOOK_VERIFY' }>;
+    /** `x-8x8-event-id`, or a fresh id when 8x8 sent none: the first activity's id. */
+    activityId: string;
+}
+
+/**
+ * The 8x8 Chat Gateway protocol, framework-free: verifies `x-8x8-signature`, parses events, maps them with the
+ * conversation's record, and sends the bot's activities through the Chat Gateway. The hosts (`EightByEightAdapter`
+ * for botbuilder and for the Agents SDK) run the bot on it; use it directly only to build another host.
+ */
+export class EightByEightConnector extends ContactCenterConnector<EightByEightInboundEvent, EightByEightConversationRecord, InboundMapping> {
+    readonly vendor = '8x8';
+    /** The Chat Gateway client this connector sends through. */
+    readonly client: EightByEightClient;
+    private readonly options: ResolvedEightByEightOptions;
+    private readonly verifier: EightByEightSignatureVerifier;
+
+    constructor(options: EightByEightAdapterOptions) {
+        const resolved = resolveEightByEightOptions(options);
+        super(resolved, '8x8/conversations');
+        this.options = resolved;
+        const http = new VendorHttpClient({
+            vendor: '8x8',
+            retry: resolved.retry,
+            timeoutMs: resolved.requestTimeoutMs,
+            secrets: () => [resolved.apiKey],
+            logger: this.logger,
+        });
+        this.client = new EightByEightClient(http, resolved.baseUrl, resolved.apiKey, resolved.tenant);
+        this.verifier = new EightByEightSignatureVerifier({
+            jwkUrls: (kid) => resolved.jwkUrlTemplates.map((template) => template.split('{kid}').join(encodeURIComponent(kid))),
+            fetchJwk: (url) => this.client.fetchJwk(url),
+            maxClockSkewMs: resolved.maxClockSkewMs,
+        });
+        warnIfSignaturesOff(this.logger, 'EightByEightAdapter', resolved.verifySignatures);
+    }
+
+    async close(): Promise<void> {
+        await this.client.close();
+    }
+
+    protected override async parseWebhook(rawBody: Buffer | undefined, parsedBody: unknown, headers: WebhookRequest['headers']): Promise<EightByEightInboundEvent[]> {
+        const delivery = readDeliveryHeaders(headers);
+        if (this.options.verifySignatures) {
+            const raw = requireRawBody(rawBody);
+            if (!delivery.signature && isHandshake(raw)) {
+                // 8x8 does not document whether the WEB_HOOK_VERIFY handshake is signed. An unsigned one is answered
+                // 200: it runs no turn and reveals nothing. Every other event must be signed.
+                return [];
+            }
+            await this.verifier.verify(raw, delivery);
+            checkHeaderAllowed('x-8x8-tenant-id', delivery.tenantId, this.options.allowedTenantIds, 'tenant');
+            checkHeaderAllowed('x-8x8-customer-id', delivery.customerId, this.options.allowedCustomerIds, 'customer');
+        }
+        const parsed = parseEightByEightEvent(rawBody === undefined ? parsedBody : parseJsonBody(rawBody));
+        if (parsed.kind === 'invalid') throw new WebhookRequestError(400, `Invalid 8x8 webhook: ${parsed.problem}.`);
+        if (parsed.kind === 'unknown') {
+            this.logger.info(`8x8: ignored a webhook with unknown eventType "${parsed.eventType}".`);
+            return [];
+        }
+        const event = parsed.event;
+        if (event.eventType === 'WEB_HOOK_VERIFY') return [];
+        return [{ conversationId: event.conversationId, deduplicationKey: delivery.eventId, event, activityId: delivery.eventId ?? newActivityId() }];
+    }
+
+    protected override toActivities(inbound: EightByEightInboundEvent, record: Readonly<EightByEightConversationRecord>): InboundMapping {
+        return toActivities(inbound.event, {
+            eventId: inbound.activityId,
+            botAccount: { id: this.options.botAccount.id, name: this.options.botAccount.name ?? 'Bot' },
+            serviceUrl: this.options.baseUrl,
+            record,
+        });
+    }
+
+    protected override async sendToVendor(activity: PlainActivity): Promise<ResourceResponse> {
+        const requests = fromActivity(activity, { handoffQueueId: this.options.handoffQueueId, handBack: this.options.handBack });
+        await this.client.executeAll(requests, this.options.maxAttachmentBytes ?? 20 * 1024 * 1024);
+        if (isHandoffInitiation(activity)) await this.records.update(activity.conversation!.id, (record) => ({ ...record, owner: 'queue', transferring: false }));
+        return { id: activity.type === ActivityTypes.Message ? newActivityId() : '' };
+    }
+
+    override async sendInvokeResponse(activity: PlainActivity, turn: TurnScope): Promise<ResourceResponse> {
+        const shown = fromInvokeResponse({ ...activity, conversation: activity.conversation ?? turn.activity.conversation });
+        return shown ? this.sendToVendor(shown) : { id: '' };
+    }
+}
+
+function isHandshake(raw: Buffer): boolean {
+    if (raw.length > 1024) return false;
+    try {
+        return JSON.parse(raw.toString('utf8'))?.eventType === 'WEB_HOOK_VERIFY';
+    } catch {
+        return false;
+    }
+}

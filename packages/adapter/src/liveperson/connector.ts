@@ -1,0 +1,256 @@
+import { ActivityTypes, type ConversationReference, type PlainActivity, type ResourceResponse } from '../core/activity';
+import { newActivityId } from '../core/activityHelpers';
+import { BoundedMemoryStorage } from '../core/boundedMemoryStorage';
+import { ContactCenterConnector } from '../core/contactCenterConnector';
+import { UnsupportedOperationError, WebhookRequestError } from '../core/errors';
+import { isHandoffInitiation } from '../core/handoff';
+import { headerValue, parseJsonBody, requireRawBody, type WebhookRequest } from '../core/http';
+import { VendorHttpClient } from '../core/httpClient';
+import type { TurnScope, VendorEvent } from '../core/turn';
+import { checkHeaderAllowed, warnIfSignaturesOff } from '../core/webhookGuards';
+import { LivePersonAuth } from './auth';
+import { LivePersonClient, type ConversationRequestOptions } from './client';
+import { parseLivePersonNotification, type LivePersonChange } from './events';
+import { reRouteToHandoffSkill } from './handoff';
+import {
+    LIVEPERSON_CHANNEL_ID,
+    conversationChangeToActivities,
+    fromActivity,
+    isIgnoredMessagingChange,
+    messagingChangeToActivities,
+    messagingConversationId,
+    type InboundMapping,
+    type LivePersonConversationRecord,
+} from './mapper';
+import { resolveLivePersonOptions, type LivePersonAdapterOptions, type ResolvedLivePersonOptions } from './options';
+import { LivePersonReceipts } from './receipts';
+import { LivePersonServiceDirectory } from './serviceDirectory';
+import { verifyLivePersonSignature } from './signature';
+
+/** Options of {@link LivePersonConnector.openConversation}. */
+export interface OpenConversationOptions extends ConversationRequestOptions {
+    /**
+     * The external consumer id (e.g. your user's id on the channel they came from). The same id is the same
+     * LivePerson consumer; a consumer has at most one open conversation.
+     */
+    consumerId: string;
+}
+
+/** One change of a LivePerson notification accepted by the pipeline. */
+export interface LivePersonInboundEvent extends VendorEvent {
+    change: Exclude<LivePersonChange, { kind: 'unknown' }>;
+    /** Id of the first activity the change maps to. */
+    activityId: string;
+}
+
+/**
+ * The LivePerson Connector API protocol, framework-free: verifies `x-liveperson-signature` and the account/client
+ * ids, handles every change of a notification in `sequence` order, drops the connector's own echoes, maps changes with
+ * the conversation's record, acknowledges agent messages (ACCEPT, READ) while the bot's turn runs, and sends the bot's
+ * activities through the SEND API. The hosts (`LivePersonAdapter` for botbuilder and for the Agents SDK) run the bot on
+ * it; use it directly only to build another host.
+ */
+export class LivePersonConnector extends ContactCenterConnector<LivePersonInboundEvent, LivePersonConversationRecord, InboundMapping> {
+    readonly vendor = 'liveperson';
+    /** The CONVERSATION/SEND client this connector sends through. */
+    readonly client: LivePersonClient;
+    private readonly options: ResolvedLivePersonOptions;
+    private readonly serviceUrl: string;
+    private readonly receipts: LivePersonReceipts;
+
+    constructor(options: LivePersonAdapterOptions) {
+        const resolved = resolveLivePersonOptions(options);
+        // Conversation records and ConsumerJWS tokens must outlive long agent conversations: a week by default.
+        const storage = resolved.storage ?? new BoundedMemoryStorage({ maxItems: 100_000, ttlMs: 7 * 24 * 60 * 60 * 1000 });
+        super({ ...resolved, storage }, 'liveperson/conversations');
+        this.options = resolved;
+        this.serviceUrl = resolved.messagingUrl ?? resolved.csdsUrl;
+        let auth: LivePersonAuth | undefined;
+        const http = new VendorHttpClient({
+            vendor: 'liveperson',
+            retry: resolved.retry,
+            timeoutMs: resolved.requestTimeoutMs,
+            // "On 429 wait at least 1 s before retrying" (Messaging Window API reference, rate limiting).
+            minRateLimitDelayMs: 1000,
+            secrets: () => auth?.secrets() ?? [resolved.clientSecret],
+            logger: this.logger,
+        });
+        const services = new LivePersonServiceDirectory(http, {
+            accountId: resolved.accountId,
+            csdsUrl: resolved.csdsUrl,
+            overrides: { sentinel: resolved.sentinelUrl, idp: resolved.idpUrl, asyncMessagingEnt: resolved.messagingUrl },
+        });
+        auth = new LivePersonAuth(http, services, { accountId: resolved.accountId, clientId: resolved.clientId, clientSecret: resolved.clientSecret, storage });
+        this.client = new LivePersonClient(http, services, auth, { accountId: resolved.accountId, clientFeatures: resolved.clientFeatures });
+        this.receipts = new LivePersonReceipts(this.client, this.records, this.logger);
+        warnIfSignaturesOff(this.logger, 'LivePersonAdapter', resolved.verifySignatures);
+    }
+
+    /**
+     * Opens a LivePerson conversation for a consumer (CONVERSATION: SetUserProfile + ConsumerRequestConversation),
+     * remembers which consumer it belongs to, and returns a reference for `continueConversation`.
+     * Routing: `skillId` / `campaignInfo` here, else the adapter's options, else LivePerson's default.
+     */
+    async openConversation(options: OpenConversationOptions, owner = 'LivePersonConnector'): Promise<ConversationReference> {
+        if (!options || typeof options.consumerId !== 'string' || options.consumerId.trim() === '') {
+            throw new TypeError(`${owner}.openConversation(): consumerId is required (a non-empty string).`);
+        }
+        if (options.skillId !== undefined && (typeof options.skillId !== 'string' || options.skillId === '')) {
+            throw new TypeError(`${owner}.openConversation(): skillId must be a non-empty string when given.`);
+        }
+        const skillId = options.skillId ?? (options.campaignInfo ? undefined : this.options.skillId);
+        const campaignInfo = options.campaignInfo ?? (options.skillId ? undefined : this.options.campaignInfo);
+        const conversationId = await this.client.requestConversation(options.consumerId, { ...options, skillId, campaignInfo });
+        await this.inConversationOrder(conversationId, () =>
+            this.records.update(conversationId, (record) => ({ ...record, consumerId: options.consumerId, dialogId: record.dialogId ?? conversationId }))
+        );
+        this.logger.info(`liveperson: opened conversation ${conversationId}`);
+        return this.reference(conversationId);
+    }
+
+    /** The reference of a conversation (for `continueConversation`), e.g. one whose id you stored. */
+    reference(conversationId: string): ConversationReference {
+        return {
+            channelId: LIVEPERSON_CHANNEL_ID,
+            serviceUrl: this.serviceUrl,
+            conversation: { id: conversationId, isGroup: false, conversationType: 'personal' },
+            bot: { ...this.options.botAccount, name: this.options.botAccount.name ?? 'Bot', role: 'bot' },
+            user: { id: `liveperson-agent:${conversationId}`, name: 'Agent', role: 'user' },
+        };
+    }
+
+    async close(): Promise<void> {
+        await this.client.close();
+    }
+
+    protected override async parseWebhook(rawBody: Buffer | undefined, parsedBody: unknown, headers: WebhookRequest['headers']): Promise<LivePersonInboundEvent[]> {
+        if (this.options.verifySignatures) {
+            verifyLivePersonSignature(requireRawBody(rawBody), headerValue(headers, 'x-liveperson-signature'), this.options.clientSecret);
+            checkHeaderAllowed('x-liveperson-account-id', headerValue(headers, 'x-liveperson-account-id'), [this.options.accountId], 'account');
+            checkHeaderAllowed('x-liveperson-client-id', headerValue(headers, 'x-liveperson-client-id'), [this.options.clientId], 'app installation (client id)');
+        }
+        const parsed = parseLivePersonNotification(rawBody === undefined ? parsedBody : parseJsonBody(rawBody));
+        if (parsed.kind === 'invalid') throw new WebhookRequestError(400, `Invalid LivePerson notification: ${parsed.problem}.`);
+        if (parsed.kind === 'unknown') {
+            this.logger.info(`liveperson: ignored a notification of unknown type "${parsed.type}".`);
+            return [];
+        }
+        const events: LivePersonInboundEvent[] = [];
+        for (const change of inSequenceOrder(parsed.changes)) {
+            if (change.kind === 'unknown') {
+                this.logger.info(`liveperson: ignored ${change.description}.`);
+                continue;
+            }
+            // Echoes of the bot's own events (five or so per reply) need no record, no queue and no turn.
+            if (change.kind === 'messaging' && isIgnoredMessagingChange(change.change)) continue;
+            events.push(inboundEvent(change));
+        }
+        return events;
+    }
+
+    protected override toActivities(inbound: LivePersonInboundEvent, record: Readonly<LivePersonConversationRecord>): InboundMapping {
+        const context = {
+            activityId: inbound.activityId,
+            botAccount: { ...this.options.botAccount, name: this.options.botAccount.name ?? 'Bot' },
+            serviceUrl: this.serviceUrl,
+            record,
+        };
+        const { change } = inbound;
+        return change.kind === 'conversation' ? conversationChangeToActivities(change.change, context) : messagingChangeToActivities(change.change, context);
+    }
+
+    protected override acknowledge(inbound: LivePersonInboundEvent, mapping: InboundMapping): Promise<void> | undefined {
+        const receipt = mapping.receipt;
+        if (!receipt || !this.options.sendReadReceipts) return undefined;
+        return this.receipts.start(inbound.conversationId, receipt.dialogId, receipt.sequence);
+    }
+
+    /** Every turn that sent COMPOSING ends with ACTIVE, even when the bot sent no message after it. */
+    protected override async endTurn(turn: TurnScope): Promise<void> {
+        await this.receipts.endComposing(turn, () => this.current(turn.activity.conversation?.id ?? ''));
+    }
+
+    protected override async sendToVendor(activity: PlainActivity, turn: TurnScope): Promise<ResourceResponse> {
+        const botConversationId = activity.conversation?.id ?? '';
+        const { conversationId, record } = await this.current(botConversationId);
+        if (!record.consumerId) {
+            throw new UnsupportedOperationError(
+                `LivePersonAdapter: cannot send to conversation ${conversationId}: this connector did not open it, so it has no consumer to act for. ` +
+                    'Only conversations opened with openConversation() can be answered.'
+            );
+        }
+        const handoff = isHandoffInitiation(activity);
+        // A close ends what LivePerson accepts for the conversation: the receipts of this turn's message go first.
+        if (handoff || activity.type === ActivityTypes.EndOfConversation) await this.receipts.settled(conversationId);
+        if (handoff) {
+            const deps = { client: this.client, records: this.records, logger: this.logger, handoffSkillId: this.options.handoffSkillId };
+            await reRouteToHandoffSkill({ ...deps, inConversationOrder: (id, task) => this.inConversationOrder(id, task) }, activity, conversationId, record, botConversationId);
+            return { id: '' };
+        }
+        const mapping = fromActivity({ ...activity, conversation: { ...activity.conversation!, id: conversationId } }, { record, cardRendering: this.options.cardRendering });
+        for (const fallback of mapping.textFallbacks) this.logger.debug(`liveperson: card sent as text (${fallback})`);
+        let sequence: number | undefined;
+        for (const request of mapping.requests) {
+            const result = await this.client.send(record.consumerId, request);
+            if (sequence === undefined && (request.operation === 'publishContent' || request.operation === 'publishRichContent')) sequence = result.sequence;
+        }
+        const nextRecord = activity.type === ActivityTypes.EndOfConversation ? { ...mapping.record, closed: true } : mapping.record;
+        await this.records.writeIfChanged(conversationId, record, nextRecord);
+        if (activity.type === ActivityTypes.Typing && mapping.requests.length > 0) this.receipts.composing(turn);
+        if (activity.type === ActivityTypes.Message) await this.receipts.endComposing(turn, () => this.current(botConversationId));
+        if (activity.type !== ActivityTypes.Message) return { id: '' };
+        return { id: sequence !== undefined ? `${conversationId}:${sequence}` : newActivityId() };
+    }
+
+    /** The LivePerson conversation a bot conversation id stands for now (after handoffs), with its record. */
+    private async current(botConversationId: string): Promise<{ conversationId: string; record: LivePersonConversationRecord }> {
+        let conversationId = botConversationId;
+        let record = await this.records.read(conversationId);
+        for (let hops = 0; record.movedTo && hops < 10; hops++) {
+            conversationId = record.movedTo;
+            record = await this.records.read(conversationId);
+        }
+        return { conversationId, record };
+    }
+}
+
+/** The pipeline's view of one change: its conversation, de-duplication key and first activity id. */
+function inboundEvent(change: Exclude<LivePersonChange, { kind: 'unknown' }>): LivePersonInboundEvent {
+    if (change.kind === 'conversation') {
+        const { convId, conversationDetails } = change.change.result;
+        const ts = conversationDetails?.metaDataLastUpdateTs;
+        return {
+            conversationId: convId,
+            deduplicationKey: ts !== undefined ? `${convId}:conversation:${change.change.type}:${ts}` : undefined,
+            activityId: `${convId}:${ts ?? Date.now()}`,
+            change,
+        };
+    }
+    const conversationId = messagingConversationId(change.change);
+    const dialogId = change.change.dialogId ?? conversationId;
+    const sequence = change.change.sequence;
+    return {
+        conversationId,
+        deduplicationKey: sequence !== undefined ? `${conversationId}:${dialogId}:${sequence}:${change.change.event.type}` : undefined,
+        activityId: sequence !== undefined ? `${dialogId}:${sequence}` : newActivityId(),
+        change,
+    };
+}
+
+/**
+ * Changes in the order they must be handled: messaging changes that carry a `sequence` sorted by it (per
+ * conversation; they keep the slots they came in), the others where they were.
+ */
+export function inSequenceOrder(changes: LivePersonChange[]): LivePersonChange[] {
+    const sequenced = changes
+        .map((change, index) => ({ change, index }))
+        .filter(({ change }) => change.kind === 'messaging' && change.change.sequence !== undefined);
+    const sorted = [...sequenced].sort((a, b) => {
+        const x = a.change as Extract<LivePersonChange, { kind: 'messaging' }>;
+        const y = b.change as Extract<LivePersonChange, { kind: 'messaging' }>;
+        return x.change.sequence! - y.change.sequence! || a.index - b.index;
+    });
+    const result = [...changes];
+    sequenced.forEach((slot, i) => (result[slot.index] = sorted[i].change));
+    return result;
+}

@@ -1,0 +1,67 @@
+/**
+ * botbuilder-contact-center/protocol: the vendor protocol core, usable alone — it imports no bot framework.
+ * Signature verification, event parsing, pure mappers, vendor clients, stores and errors; both hosts
+ * (`botbuilder-contact-center` for botbuilder v4, `botbuilder-contact-center/agents` for the Agents SDK) re-export it.
+ * This file is public API and nothing else.
+ */
+export { EightByEightConnector } from './eightbyeight/connector';
+export type { EightByEightInboundEvent } from './eightbyeight/connector';
+export type { EightByEightAdapterOptions, EightByEightHandBackOptions } from './eightbyeight/options';
+export {
+    EIGHT_BY_EIGHT_CHANNEL_ID,
+    QUICK_REPLIES_CONTENT_TYPE,
+    EightByEightEventNames,
+    toActivities as eightByEightToActivities,
+    fromActivity as eightByEightFromActivity,
+} from './eightbyeight/mapper';
+export type { EightByEightConversationRecord, EightByEightHandoffContext, EightByEightRequest, ConversationOwner } from './eightbyeight/mapper';
+export { parseEightByEightEvent } from './eightbyeight/events';
+export type { EightByEightEvent } from './eightbyeight/events';
+export { EightByEightClient } from './eightbyeight/client';
+export { EightByEightSignatureVerifier, signedPayload as eightByEightSignedPayload } from './eightbyeight/signature';
+
+export { LivePersonConnector } from './liveperson/connector';
+export type { OpenConversationOptions, LivePersonInboundEvent } from './liveperson/connector';
+export type { LivePersonAdapterOptions, LivePersonCardRendering } from './liveperson/options';
+export type { ConversationRequestOptions } from './liveperson/client';
+export {
+    LIVEPERSON_CHANNEL_ID,
+    STRUCTURED_CONTENT_TYPE,
+    HOSTED_FILE_CONTENT_TYPE,
+    LivePersonEventNames,
+    messagingChangeToActivities as livePersonMessagingChangeToActivities,
+    conversationChangeToActivities as livePersonConversationChangeToActivities,
+    fromActivity as livePersonFromActivity,
+} from './liveperson/mapper';
+export type { LivePersonConversationRecord, LivePersonHandoffContext, LivePersonSendRequest } from './liveperson/mapper';
+export { parseLivePersonNotification } from './liveperson/events';
+export type { LivePersonChange, LivePersonMessagingChange, LivePersonConversationChange } from './liveperson/events';
+export { LivePersonClient } from './liveperson/client';
+export { livePersonSignature, verifyLivePersonSignature } from './liveperson/signature';
+export { adaptiveCardToStructuredContent, adaptiveCardText } from './liveperson/structuredContent';
+
+export { ContactCenterConnector } from './core/contactCenterConnector';
+export { TurnScope } from './core/turn';
+export type { TurnRunner, VendorEvent, EventMapping } from './core/turn';
+export type { PlainActivity, ChannelAccount, ConversationAccount, CardAction, Attachment, ConversationReference, ResourceResponse } from './core/activity';
+export { createHandoffInitiation, createHandoffStatus, isHandoffInitiation, HandoffEventNames, HandoffStatusStates } from './core/handoff';
+export type { HandoffState } from './core/handoff';
+export type { StorageLike, StoreItems } from './core/storage';
+export type { WebhookPipelineOptions } from './core/webhookOptions';
+export type { WebhookRequest, WebhookResponse } from './core/http';
+export { MemoryDeduplicationStore } from './core/deduplicationStore';
+export type { DeduplicationStore, MemoryDeduplicationStoreOptions } from './core/deduplicationStore';
+export { BoundedMemoryStorage } from './core/boundedMemoryStorage';
+export type { BoundedMemoryStorageOptions } from './core/boundedMemoryStorage';
+export type { RetryOptions } from './core/retryPolicy';
+export type { Logger } from './core/logger';
+export { consoleLogger, silentLogger } from './core/logger';
+export { findAdaptiveCardProblems, ADAPTIVE_CARD_CONTENT_TYPE } from './core/adaptiveCards';
+export {
+    ContactCenterError,
+    ConfigurationError,
+    WebhookRequestError,
+    VendorApiError,
+    UnsupportedOperationError,
+    ActivityMappingError,
+} from './core/errors';
