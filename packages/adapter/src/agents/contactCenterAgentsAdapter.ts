@@ -24,7 +24,7 @@ export interface AgentsHostOptions {
      * 200 (the event is then never redelivered). Default false: a failed turn rejects, the webhook is answered 500 and
      * the vendor redelivers it, as with botbuilder. Setting your own `onTurnError` works either way.
      */
-    keepDefaultOnTurnError?: boolean;
+    keepDefaultOnTurnError?: boolean | undefined;
 }
 
 /** turnState key of the vendor core's {@link TurnScope} for the turn. */

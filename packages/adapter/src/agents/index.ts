@@ -8,3 +8,4 @@ export { EightByEightAdapter } from './eightByEightAdapter';
 export { LivePersonAdapter } from './livePersonAdapter';
 export { ContactCenterAgentsAdapter } from './contactCenterAgentsAdapter';
 export type { AgentLogic, AgentsHostOptions } from './contactCenterAgentsAdapter';
+export { createHandoffInitiation } from './handoff';

@@ -1,6 +1,6 @@
 /**
  * The one place that loads the `adaptivecards` package. Its `lib/` entry is ESM without file extensions and
- * does not load under Node, so the UMD bundle in `dist/` is required instead (DESIGN.md, conventions).
+ * does not load under Node, so the UMD bundle in `dist/` is required instead (docs/architecture.md, conventions).
  */
 import type * as AdaptiveCardsModule from 'adaptivecards';
 

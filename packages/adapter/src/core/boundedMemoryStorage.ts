@@ -4,9 +4,9 @@ import type { StorageLike, StoreItems } from './storage';
 /** Options of {@link BoundedMemoryStorage}. */
 export interface BoundedMemoryStorageOptions {
     /** Most items kept; the least recently used go first. Default 50,000. */
-    maxItems?: number;
+    maxItems?: number | undefined;
     /** How long an item lives after its last write, in ms. Default 24 hours. */
-    ttlMs?: number;
+    ttlMs?: number | undefined;
 }
 
 /**

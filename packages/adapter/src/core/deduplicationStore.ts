@@ -25,7 +25,7 @@ export interface DeduplicationStore {
 /** Options of {@link MemoryDeduplicationStore}. */
 export interface MemoryDeduplicationStoreOptions {
     /** Most keys kept; the least recently claimed go first. Default 100,000 (a few MB). */
-    maxEntries?: number;
+    maxEntries?: number | undefined;
 }
 
 /** The default {@link DeduplicationStore}: bounded (LRU) and expiring (TTL per key), in this process only. */

@@ -7,11 +7,11 @@ import { WebhookRequestError } from './errors';
  * leave `body` as a Buffer (`express.raw()`): signatures are computed over the exact bytes received.
  */
 export interface WebhookRequest {
-    method?: string;
+    method?: string | undefined;
     headers: IncomingHttpHeaders;
-    body?: unknown;
-    rawBody?: Buffer | string;
-    readableEnded?: boolean;
+    body?: unknown | undefined;
+    rawBody?: Buffer | string | undefined;
+    readableEnded?: boolean | undefined;
     on?(event: string, listener: (...args: any[]) => void): unknown;
     removeListener?(event: string, listener: (...args: any[]) => void): unknown;
     resume?(): unknown;
@@ -22,8 +22,8 @@ export interface WebhookRequest {
  * or any object with botbuilder's `status()` + `send()` + `end()` methods.
  */
 export interface WebhookResponse {
-    headersSent?: boolean;
-    statusCode?: number;
+    headersSent?: boolean | undefined;
+    statusCode?: number | undefined;
     setHeader?(name: string, value: string): unknown;
     end(chunk?: any): unknown;
     status?(code: number): unknown;

@@ -48,7 +48,7 @@ export interface VendorResponse<T = unknown> {
  * and errors ({@link VendorApiError}) that name the operation and status but never a secret.
  *
  * undici rather than axios: the outbound call dominates a webhook turn's cost, and axios's Node adapter costs
- * several times more per request (see DESIGN.md, performance notes). The retry loop is written here because it
+ * several times more per request (see docs/architecture.md, performance notes). The retry loop is written here because it
  * also has to drive the 401 refresh and secret-free errors; undici's RetryHandler does neither and has no jitter.
  */
 export class VendorHttpClient {

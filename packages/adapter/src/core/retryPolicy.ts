@@ -1,13 +1,13 @@
 /** How an adapter retries a failed vendor call. */
 export interface RetryOptions {
     /** Attempts in total, the first one included. Default 4; 1 disables retries. */
-    maxAttempts?: number;
+    maxAttempts?: number | undefined;
     /** First backoff step in ms; doubles per attempt. Default 250. */
-    baseDelayMs?: number;
+    baseDelayMs?: number | undefined;
     /** Longest backoff in ms. Default 8,000. */
-    maxDelayMs?: number;
+    maxDelayMs?: number | undefined;
     /** Longest `Retry-After` honoured, in ms; a longer one fails the call at once. Default 30,000. */
-    maxRetryAfterMs?: number;
+    maxRetryAfterMs?: number | undefined;
 }
 
 export type ResolvedRetryOptions = Required<RetryOptions>;

@@ -7,29 +7,29 @@ import type { RetryOptions } from './retryPolicy';
 /** Options every adapter of this library takes, for its webhook pipeline and its vendor client. */
 export interface WebhookPipelineOptions {
     /** Largest webhook body accepted, in bytes; larger ones get 413. Default 1 MiB. */
-    maxBodyBytes?: number;
+    maxBodyBytes?: number | undefined;
     /**
      * How long a webhook request may wait for its turn before it is answered 200 anyway, in ms; the turn goes on
      * and its de-duplication entry is kept, so a vendor retry does not run it twice. Default 2,500.
      */
-    ackDeadlineMs?: number;
+    ackDeadlineMs?: number | undefined;
     /** Turns running at once across conversations (each conversation runs one at a time). Default 32. */
-    maxConcurrentTurns?: number;
+    maxConcurrentTurns?: number | undefined;
     /** Where accepted vendor event ids are remembered. Default: {@link MemoryDeduplicationStore} (this process). */
-    deduplicationStore?: DeduplicationStore;
+    deduplicationStore?: DeduplicationStore | undefined;
     /** How long an event id is remembered, in ms. Default 24 hours. */
-    deduplicationTtlMs?: number;
+    deduplicationTtlMs?: number | undefined;
     /**
      * Where the adapter keeps its small per-conversation records (who owns the conversation, whether it was
      * greeted). Default: a bounded, expiring in-memory store. Use a shared `Storage` of either bot SDK (Blob, Cosmos DB…) for several instances.
      */
-    storage?: StorageLike;
+    storage?: StorageLike | undefined;
     /** Retries of vendor API calls. */
-    retry?: RetryOptions;
+    retry?: RetryOptions | undefined;
     /** Per-attempt timeout of vendor API calls, in ms. Default 10,000. */
-    requestTimeoutMs?: number;
+    requestTimeoutMs?: number | undefined;
     /** Where to log. Default: warnings and errors to the console. */
-    logger?: Logger;
+    logger?: Logger | undefined;
 }
 
 /** Checks the shared options up front, with messages prefixed by the constructor that got them. */

@@ -1,5 +1,5 @@
 /**
- * Pure mapping between 8x8 Chat Gateway webhooks / requests and Bot Framework activities (DESIGN.md,
+ * Pure mapping between 8x8 Chat Gateway webhooks / requests and Bot Framework activities (docs/architecture.md,
  * "Activity mapping — 8x8"). No I/O here: the adapter reads and writes the conversation record and sends requests.
  */
 import { ActionTypes, ActivityTypes, type Attachment, type CardAction, type ChannelAccount, type PlainActivity } from '../core/activity';
@@ -294,18 +294,18 @@ export interface EightByEightRequest {
 
 /** What {@link fromActivity} needs besides the activity. */
 export interface OutboundMappingContext {
-    handoffQueueId?: string;
-    handBack?: EightByEightHandBackOptions;
+    handoffQueueId?: string | undefined;
+    handBack?: EightByEightHandBackOptions | undefined;
 }
 
 /** The handoff context `handoff.initiate` understands (`EventFactory.createHandoffInitiation(context, handoffContext)`). */
 export interface EightByEightHandoffContext {
     /** The 8x8 queue to assign the conversation to; default: the adapter's `handoffQueueId`. */
-    queueId?: string;
+    queueId?: string | undefined;
     /** User details to update for the agent (8x8 ConversationUserData: name, email, additionalProperties…). */
-    user?: Record<string, unknown>;
+    user?: Record<string, unknown> | undefined;
     /** Hand-back to the bot after the agent, overriding the adapter's `handBack`; `false` for none. */
-    handBack?: EightByEightHandBackOptions | false;
+    handBack?: EightByEightHandBackOptions | false | undefined;
 }
 
 const conversationPath = (id: string) => `/chat-gateway/v1/conversations/${encodeURIComponent(id)}`;

@@ -10,11 +10,11 @@ export interface EightByEightHandBackOptions {
     /** The id of the 8x8 webhook (Configuration Manager → Integration → Webhooks) that points at this bot. */
     webhookId: string;
     /** The conversation ends this many minutes after the hand-back (20–600). Default 300. */
-    maxTotalMinutes?: number;
+    maxTotalMinutes?: number | undefined;
     /** The conversation ends when the user stays silent this many minutes after the bot's last message (10–300). Default 150. */
-    userTimeoutInMinutes?: number;
+    userTimeoutInMinutes?: number | undefined;
     /** Passed to 8x8 as `notifyChannelWebhookIfExists`. Default false. */
-    notifyChannelWebhookIfExists?: boolean;
+    notifyChannelWebhookIfExists?: boolean | undefined;
 }
 
 /**
@@ -36,38 +36,38 @@ export interface EightByEightAdapterOptions extends WebhookPipelineOptions {
      */
     apiKey: string;
     /** API host. Default `https://api.8x8.com`. Public signing keys are fetched from here too. */
-    baseUrl?: string;
+    baseUrl?: string | undefined;
     /**
      * Sent as `X-8x8-Tenant` on every call; needed when the organisation has more than one Contact Center tenant.
      * https://developer.8x8.com/actions-events/reference/sendmessagetocctransaction-1
      */
-    tenant?: string;
+    tenant?: string | undefined;
     /** Queue a `handoff.initiate` assigns the conversation to when its handoff context names none. */
-    handoffQueueId?: string;
+    handoffQueueId?: string | undefined;
     /** Schedule the hand-back to the bot after the agent on every handoff. Default: not scheduled. */
-    handBack?: EightByEightHandBackOptions;
+    handBack?: EightByEightHandBackOptions | undefined;
     /**
      * Verify `x-8x8-signature` on every webhook (https://developer.8x8.com/actions-events/docs/validating-webhook-events).
      * Default true. Turning it off lets anyone who knows the URL drive the bot; a warning is logged at start-up.
      */
-    verifySignatures?: boolean;
+    verifySignatures?: boolean | undefined;
     /**
      * Where public signing keys are fetched, in order, `{kid}` replaced by the key id.
      * Default: `{baseUrl}/chat-gateway/v1/jwk/{kid}/public`, then the legacy `{baseUrl}/vcc/us/chat/v2/jwk/{kid}/public`
      * that 8x8's own samples use.
      */
-    jwkUrlTemplates?: string[];
+    jwkUrlTemplates?: string[] | undefined;
     /**
      * Largest accepted difference between `x-8x8-transmission-time` and this server's clock, in ms, against replays.
      * Default 300,000 (5 minutes); 0 turns the check off.
      */
-    maxClockSkewMs?: number;
+    maxClockSkewMs?: number | undefined;
     /** When set, webhooks whose `x-8x8-tenant-id` is not in the list are refused with 403. */
-    allowedTenantIds?: string[];
+    allowedTenantIds?: string[] | undefined;
     /** When set, webhooks whose `x-8x8-customer-id` is not in the list are refused with 403. */
-    allowedCustomerIds?: string[];
+    allowedCustomerIds?: string[] | undefined;
     /** Largest file an outbound attachment (`contentUrl`) may be, in bytes. Default 20 MiB. */
-    maxAttachmentBytes?: number;
+    maxAttachmentBytes?: number | undefined;
     /** The bot's account in activities (`recipient` of inbound, `from` of outbound). Default `{ id: '8x8-bot', name: 'Bot' }`. */
     botAccount?: { id: string; name?: string };
 }

@@ -7,13 +7,13 @@ import type { LivePersonServiceDirectory } from './serviceDirectory';
 /** How a new conversation is routed and who the consumer is (CONVERSATION request). */
 export interface ConversationRequestOptions {
     /** `cm.ConsumerRequestConversation` skill (`"-1"` = any skill). */
-    skillId?: string;
+    skillId?: string | undefined;
     /** Campaign routing (LivePerson's recommended way): `{ campaignId, engagementId }`. */
     campaignInfo?: { campaignId: string; engagementId: string };
     /** Body of `userprofile.SetUserProfile`, e.g. `{ authenticatedData: { lp_sdes: [...] } }`. Default `{}`. */
-    userProfile?: Record<string, unknown>;
+    userProfile?: Record<string, unknown> | undefined;
     /** Extra `cm.ConsumerRequestConversation` fields (e.g. `conversationContext`, `ttrDefName`). */
-    conversationFields?: Record<string, unknown>;
+    conversationFields?: Record<string, unknown> | undefined;
 }
 
 /**

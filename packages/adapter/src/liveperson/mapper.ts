@@ -1,6 +1,6 @@
 /**
  * Pure mapping between LivePerson Connector API notifications / SEND requests and Bot Framework activities
- * (DESIGN.md, "Activity mapping — LivePerson"). The connector acts on behalf of a consumer, so the bot sits on the
+ * (docs/architecture.md, "Activity mapping — LivePerson"). The connector acts on behalf of a consumer, so the bot sits on the
  * consumer's side and its counterpart is the LivePerson agent. No I/O here: the adapter reads and writes the
  * conversation record and sends the requests.
  */
@@ -432,15 +432,15 @@ function safeJson(text: string): unknown {
  */
 export interface LivePersonHandoffContext {
     /** Skill of the new conversation; default: the adapter's `handoffSkillId`. */
-    skillId?: string;
+    skillId?: string | undefined;
     /** Campaign routing instead of a skill. */
     campaignInfo?: { campaignId: string; engagementId: string };
     /** Collected details, shown to the agent in the first message and sent as Customer Info SDE fields where they fit. */
-    details?: Record<string, unknown>;
+    details?: Record<string, unknown> | undefined;
     /** LivePerson SDEs for the new conversation (`SetUserProfile` `authenticatedData.lp_sdes`). */
-    sdes?: unknown[];
+    sdes?: unknown[] | undefined;
     /** A line to start the agent's first message with. Default "Handoff from the bot." */
-    summary?: string;
+    summary?: string | undefined;
 }
 
 /** What a `handoff.initiate` does on LivePerson, as data: the adapter carries it out. */

@@ -36,27 +36,27 @@ export interface LivePersonAdapterOptions extends WebhookPipelineOptions {
      * Resolved hosts are called over https; over http only when this URL is an http loopback URL (local stand-ins).
      * https://developers.liveperson.com/essential-resources-domain-api.html
      */
-    csdsUrl?: string;
+    csdsUrl?: string | undefined;
     /** Full base URL of Sentinel (AppJWT), replacing its CSDS lookup (`sentinel`), e.g. for a private cloud or a stand-in. */
-    sentinelUrl?: string;
+    sentinelUrl?: string | undefined;
     /** Full base URL of the IdP (ConsumerJWS), replacing its CSDS lookup (`idp`). */
-    idpUrl?: string;
+    idpUrl?: string | undefined;
     /** Full base URL of the messaging service (CONVERSATION and SEND), replacing its CSDS lookup (`asyncMessagingEnt`). */
-    messagingUrl?: string;
+    messagingUrl?: string | undefined;
     /**
      * Verify `x-liveperson-signature` (HMAC of the raw body with the client secret, `sha1=` or `sha256=`, Base64 or hex).
      * Default true. Turning it off lets anyone who knows the URL drive the bot; a warning is logged at start-up.
      * https://developers.liveperson.com/connector-api-webhooks-notification-protocol.html
      */
-    verifySignatures?: boolean;
+    verifySignatures?: boolean | undefined;
     /** Skill a new conversation is routed to when `openConversation` names none. */
-    skillId?: string;
+    skillId?: string | undefined;
     /**
      * Skill `handoff.initiate` re-routes the consumer to when the handoff context names none (a human skill). The
      * consumer side cannot transfer, so a handoff closes the conversation and opens one on this skill for the same
      * consumer, with the collected details and the transcript; the bot keeps its conversation id.
      */
-    handoffSkillId?: string;
+    handoffSkillId?: string | undefined;
     /** Campaign a new conversation is routed by when `openConversation` names none (LivePerson's recommended routing). */
     campaignInfo?: { campaignId: string; engagementId: string };
     /**
@@ -64,17 +64,17 @@ export interface LivePersonAdapterOptions extends WebhookPipelineOptions {
      * quick replies and structured content. Default `['RICH_CONTENT', 'QUICK_REPLIES']`; `[]` sends no header.
      * https://developers.liveperson.com/connector-api-send-api-examples.html
      */
-    clientFeatures?: string[];
+    clientFeatures?: string[] | undefined;
     /**
      * How an outbound Adaptive Card is shown: `structuredContent` (default) converts cards whose elements all have a
      * LivePerson structured-content equivalent and sends the others as their text fallback; `text` always sends the text.
      */
-    cardRendering?: LivePersonCardRendering;
+    cardRendering?: LivePersonCardRendering | undefined;
     /**
      * Acknowledge each agent message with AcceptStatusEvent ACCEPT then READ, sent while the bot's turn for it runs
      * (they need nothing from the turn; a close in that turn waits for them). Default true.
      */
-    sendReadReceipts?: boolean;
+    sendReadReceipts?: boolean | undefined;
     /** The bot's account in activities (`recipient` of inbound, `from` of outbound). Default `{ id: 'liveperson-connector', name: 'Bot' }`. */
     botAccount?: { id: string; name?: string };
 }
