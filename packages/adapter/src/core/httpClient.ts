@@ -15,6 +15,8 @@ export interface VendorHttpClientOptions {
     connectionsPerHost?: number;
     /** Shortest wait after a 429, whatever `Retry-After` says, in ms (LivePerson asks for at least 1 s). Default 0. */
     minRateLimitDelayMs?: number;
+    /** Reads the vendor's error bodies into code and message. Default {@link describeErrorBody}. */
+    describeError?: VendorErrorReader;
     /** Strings that must never appear in an error (API keys, secrets, tokens): replaced by `***`. */
     secrets?: () => string[];
     logger: Logger;
@@ -153,7 +155,7 @@ export class VendorHttpClient {
     }
 
     private failure(req: VendorRequest, outcome: { status: number; body: unknown } | undefined, attempts: number, networkError: unknown, note?: string): VendorApiError {
-        const { code, message } = outcome ? describeVendorError(outcome.body) : { code: undefined, message: networkErrorText(networkError) };
+        const { code, message } = outcome ? (this.options.describeError ?? describeErrorBody)(outcome.body) : { code: undefined, message: networkErrorText(networkError) };
         const detail = this.scrub([note, message].filter(Boolean).join('; '));
         return new VendorApiError(this.options.vendor, req.operation, outcome?.status, code && this.scrub(code), detail, attempts);
     }
@@ -185,29 +187,27 @@ function networkErrorText(err: unknown): string {
     return String(err);
 }
 
+/** What a vendor's error body says: its error code, and a message for the error text. */
+export interface VendorErrorDescription {
+    code?: string | undefined;
+    message: string;
+}
+
+/** A vendor's reader of its error bodies (each vendor documents its own shape). */
+export type VendorErrorReader = (body: unknown) => VendorErrorDescription;
+
 /**
- * Reads a vendor error body leniently: RFC 7807 problem+json (`message`, `errors` as objects, strings or one
- * object), LivePerson's UMS responses (`{kind:'resp', code, body:{errorCode, title, details}}`), `{error, error_description}`, and API-gateway `fault` bodies.
+ * Reads the error body shapes that are not any one vendor's: RFC 7807 problem+json and its common variants
+ * (`message` or `title`, `errors` as objects, strings or one object, `code`) and OAuth errors (`error`,
+ * `error_description`); other bodies give their text, bounded. A vendor's reader handles its own shapes first.
  */
-export function describeVendorError(body: unknown): { code?: string; message: string } {
+export function describeErrorBody(body: unknown): VendorErrorDescription {
     if (body === undefined || body === null) return { message: '' };
-    if (typeof body === 'string') return { message: body.slice(0, 200) };
-    if (typeof body !== 'object') return { message: String(body) };
+    if (typeof body !== 'object') return { message: String(body).slice(0, 200) };
     const b = body as Record<string, any>;
-    // LivePerson UMS / SEND API: {"kind":"resp","code":401,"body":{"title":…,"details":…,"errorCode":40102}} or {"code":400,"body":"…"}.
-    if (b.kind === 'resp' || (b.reqId !== undefined && b.code !== undefined)) {
-        const inner = b.body;
-        if (inner && typeof inner === 'object') {
-            const text = [inner.title, inner.details ?? inner.msg].filter(Boolean).join(': ');
-            return { code: String(inner.errorCode ?? b.code), message: String(text).slice(0, 200) };
-        }
-        return { code: String(b.code), message: typeof inner === 'string' ? inner.slice(0, 200) : '' };
-    }
     const errors = Array.isArray(b.errors) ? b.errors : b.errors ? [b.errors] : [];
     const first = errors[0];
-    const code: unknown =
-        (first && typeof first === 'object' ? first.code : undefined) ?? b.code ?? b.error ?? b.fault?.detail?.errorcode;
-    const message: unknown =
-        b.message ?? b.title ?? b.error_description ?? b.fault?.faultstring ?? (typeof first === 'string' ? first : first?.message) ?? '';
-    return { code: code === undefined ? undefined : String(code), message: String(message).slice(0, 200) };
+    const code: unknown = (first && typeof first === 'object' ? first.code : undefined) ?? b.code ?? b.error;
+    const message: unknown = b.message ?? b.title ?? b.detail ?? b.error_description ?? (typeof first === 'string' ? first : first?.message);
+    return { code: code === undefined ? undefined : String(code), message: String(message ?? JSON.stringify(body)).slice(0, 200) };
 }

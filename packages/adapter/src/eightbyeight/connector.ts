@@ -4,6 +4,7 @@ import { ContactCenterConnector } from '../core/contactCenterConnector';
 import { WebhookRequestError } from '../core/errors';
 import { isHandoffInitiation } from '../core/handoff';
 import { checkHeaderAllowed, warnIfSignaturesOff } from '../core/webhookGuards';
+import { describeEightByEightError } from './errors';
 import { parseJsonBody, requireRawBody, type WebhookRequest } from '../core/http';
 import { VendorHttpClient } from '../core/httpClient';
 import type { TurnScope, VendorEvent } from '../core/turn';
@@ -40,6 +41,7 @@ export class EightByEightConnector extends ContactCenterConnector<EightByEightIn
             vendor: '8x8',
             retry: resolved.retry,
             timeoutMs: resolved.requestTimeoutMs,
+            describeError: describeEightByEightError,
             secrets: () => [resolved.apiKey],
             logger: this.logger,
         });

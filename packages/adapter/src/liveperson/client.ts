@@ -1,5 +1,6 @@
 import { VendorApiError } from '../core/errors';
-import { describeVendorError, type VendorHttpClient } from '../core/httpClient';
+import type { VendorHttpClient } from '../core/httpClient';
+import { describeLivePersonError } from './errors';
 import type { LivePersonAuth } from './auth';
 import type { LivePersonSendRequest } from './mapper';
 import type { LivePersonServiceDirectory } from './serviceDirectory';
@@ -58,7 +59,7 @@ export class LivePersonClient {
         const results = Array.isArray(response) ? response : [];
         for (const result of results as Array<Record<string, any>>) {
             if (!isOk(result?.code)) {
-                const { code, message } = describeVendorError(result);
+                const { code, message } = describeLivePersonError(result);
                 throw new VendorApiError('liveperson', result?.reqId === profileId ? 'setUserProfile' : 'requestConversation', 200, code, message, 1);
             }
         }
@@ -74,7 +75,7 @@ export class LivePersonClient {
         const body = { kind: 'req', id: this.nextId(), type: request.type, body: request.body, ...(request.metadata ? { metadata: request.metadata } : {}) };
         const response = await this.call<Record<string, any>>(request.operation, consumerId, '/messaging/consumer/conversation/send?v=3', body);
         if (response && typeof response === 'object' && response.code !== undefined && !isOk(response.code)) {
-            const { code, message } = describeVendorError(response);
+            const { code, message } = describeLivePersonError(response);
             throw new VendorApiError('liveperson', request.operation, 200, code, message, 1);
         }
         const sequence = response?.body?.sequence;

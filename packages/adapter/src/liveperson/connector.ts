@@ -10,6 +10,7 @@ import type { TurnScope, VendorEvent } from '../core/turn';
 import { checkHeaderAllowed, warnIfSignaturesOff } from '../core/webhookGuards';
 import { LivePersonAuth } from './auth';
 import { LivePersonClient, type ConversationRequestOptions } from './client';
+import { describeLivePersonError } from './errors';
 import { parseLivePersonNotification, type LivePersonChange } from './events';
 import { reRouteToHandoffSkill } from './handoff';
 import {
@@ -65,14 +66,16 @@ export class LivePersonConnector extends ContactCenterConnector<LivePersonInboun
         super({ ...resolved, storage }, 'liveperson/conversations');
         this.options = resolved;
         this.serviceUrl = resolved.messagingUrl ?? resolved.csdsUrl;
-        let auth: LivePersonAuth | undefined;
+        // The HTTP client masks the tokens the auth (created next, on top of the client) holds.
+        const tokens: { auth?: LivePersonAuth } = {};
         const http = new VendorHttpClient({
             vendor: 'liveperson',
             retry: resolved.retry,
             timeoutMs: resolved.requestTimeoutMs,
             // "On 429 wait at least 1 s before retrying" (Messaging Window API reference, rate limiting).
             minRateLimitDelayMs: 1000,
-            secrets: () => auth?.secrets() ?? [resolved.clientSecret],
+            describeError: describeLivePersonError,
+            secrets: () => tokens.auth?.secrets() ?? [resolved.clientSecret],
             logger: this.logger,
         });
         const services = new LivePersonServiceDirectory(http, {
@@ -80,7 +83,8 @@ export class LivePersonConnector extends ContactCenterConnector<LivePersonInboun
             csdsUrl: resolved.csdsUrl,
             overrides: { sentinel: resolved.sentinelUrl, idp: resolved.idpUrl, asyncMessagingEnt: resolved.messagingUrl },
         });
-        auth = new LivePersonAuth(http, services, { accountId: resolved.accountId, clientId: resolved.clientId, clientSecret: resolved.clientSecret, storage });
+        const auth = new LivePersonAuth(http, services, { accountId: resolved.accountId, clientId: resolved.clientId, clientSecret: resolved.clientSecret, storage });
+        tokens.auth = auth;
         this.client = new LivePersonClient(http, services, auth, { accountId: resolved.accountId, clientFeatures: resolved.clientFeatures });
         this.receipts = new LivePersonReceipts(this.client, this.records, this.logger);
         warnIfSignaturesOff(this.logger, 'LivePersonAdapter', resolved.verifySignatures);

@@ -4,7 +4,9 @@ import { BoundedMemoryStorage } from '../../src/core/boundedMemoryStorage';
 import { ConversationQueue } from '../../src/core/conversationQueue';
 import { MemoryDeduplicationStore } from '../../src/core/deduplicationStore';
 import { VendorApiError } from '../../src/core/errors';
-import { describeVendorError, VendorHttpClient } from '../../src/core/httpClient';
+import { VendorHttpClient } from '../../src/core/httpClient';
+import { describeEightByEightError } from '../../src/eightbyeight/errors';
+import { describeLivePersonError } from '../../src/liveperson/errors';
 import { silentLogger } from '../../src/core/logger';
 import { backoffDelay, parseRetryAfter, resolveRetryOptions } from '../../src/core/retryPolicy';
 import { findAdaptiveCardProblems } from '../../src/core/adaptiveCards';
@@ -107,11 +109,14 @@ describe('core: retry policy', () => {
         expect(parseRetryAfter('soon')).to.equal(undefined);
         expect(parseRetryAfter(undefined)).to.equal(undefined);
     });
-    it('reads vendor error bodies leniently', () => {
-        expect(describeVendorError({ message: 'Bad', errors: [{ code: 'invalid_queue', message: 'x' }] })).to.deep.equal({ code: 'invalid_queue', message: 'Bad' });
-        expect(describeVendorError({ message: 'Bad', errors: { code: 'invalid_json_object' } })).to.deep.equal({ code: 'invalid_json_object', message: 'Bad' });
-        expect(describeVendorError({ errors: ['Header X-8x8-Tenant does not match'] })).to.deep.equal({ code: undefined, message: 'Header X-8x8-Tenant does not match' });
-        expect(describeVendorError({ fault: { faultstring: 'Invalid access token', detail: { errorcode: 'oauth.v2.InvalidAccessToken' } } })).to.deep.equal({ code: 'oauth.v2.InvalidAccessToken', message: 'Invalid access token' });
+    it('reads each vendor\'s error bodies leniently (the reader lives with its vendor)', () => {
+        expect(describeEightByEightError({ message: 'Bad', errors: [{ code: 'invalid_queue', message: 'x' }] })).to.deep.equal({ code: 'invalid_queue', message: 'Bad' });
+        expect(describeEightByEightError({ message: 'Bad', errors: { code: 'invalid_json_object' } })).to.deep.equal({ code: 'invalid_json_object', message: 'Bad' });
+        expect(describeEightByEightError({ errors: ['Header X-8x8-Tenant does not match'] })).to.deep.equal({ code: undefined, message: 'Header X-8x8-Tenant does not match' });
+        expect(describeEightByEightError({ fault: { faultstring: 'Invalid access token', detail: { errorcode: 'oauth.v2.InvalidAccessToken' } } })).to.deep.equal({ code: 'oauth.v2.InvalidAccessToken', message: 'Invalid access token' });
+        expect(describeLivePersonError({ kind: 'resp', reqId: '1', code: 401, body: { title: 'Unauthorized', details: 'Expired', errorCode: 40102 } })).to.deep.equal({ code: '40102', message: 'Unauthorized: Expired' });
+        expect(describeLivePersonError({ kind: 'resp', reqId: '2', code: 400, body: 'bad dialog' })).to.deep.equal({ code: '400', message: 'bad dialog' });
+        expect(describeLivePersonError({ error: 'invalid_client', error_description: 'Bad credentials' })).to.deep.equal({ code: 'invalid_client', message: 'Bad credentials' });
     });
 });
 
