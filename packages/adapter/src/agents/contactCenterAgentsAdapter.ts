@@ -10,7 +10,7 @@ import {
 import type { ConversationReference as PlainReference, PlainActivity } from '../core/activity';
 import type { ContactCenterConnector } from '../core/contactCenterConnector';
 import { UnsupportedOperationError } from '../core/errors';
-import { writeResponse, type WebhookRequest, type WebhookResponse } from '../core/http';
+import type { WebhookRequest, WebhookResponse } from '../core/http';
 import { hostGuards } from '../core/hostGuards';
 import { TurnScope } from '../core/turn';
 
@@ -60,13 +60,7 @@ export abstract class ContactCenterAgentsAdapter<TConnector extends AnyConnector
      * ```
      */
     async process(req: WebhookRequest, res: WebhookResponse, logic: AgentLogic): Promise<void> {
-        try {
-            hostGuards.logic(this.constructor.name, 'process', logic);
-        } catch (err) {
-            this.connector.logger.error((err as Error).message);
-            writeResponse(res, 500, { error: 'The bot is misconfigured.' });
-            return;
-        }
+        if (!hostGuards.processLogic(this.constructor.name, logic, this.connector.logger, res)) return;
         await this.connector.process(req, res, (activity, turn) => this.runTurn(activity, turn, logic));
     }
 

@@ -3,6 +3,7 @@
  * does not load under Node, so the UMD bundle in `dist/` is required instead (docs/architecture.md, conventions).
  */
 import type * as AdaptiveCardsModule from 'adaptivecards';
+import { ActivityMappingError } from './errors';
 
 let adaptiveCards: typeof AdaptiveCardsModule | undefined;
 
@@ -44,4 +45,25 @@ export function findAdaptiveCardProblems(content: unknown): string[] {
     for (let i = 0; i < context.eventCount; i++) problems.push(context.getEventAt(i).message);
     for (const event of card.validateProperties().validationEvents) problems.push(event.message);
     return problems;
+}
+
+/**
+ * An outbound Adaptive Card attachment's content, checked: a JSON string is parsed; an invalid card throws
+ * {@link ActivityMappingError} naming the vendor and the attachment, before anything is sent.
+ */
+export function validAdaptiveCard(vendor: string, content: unknown, index: number): Record<string, unknown> {
+    const card = parseAttachmentContent(content);
+    const problems = findAdaptiveCardProblems(card);
+    if (problems.length > 0) throw new ActivityMappingError(`${vendor}: attachment ${index} is not a valid Adaptive Card: ${problems.join('; ')}.`);
+    return card as Record<string, unknown>;
+}
+
+/** An attachment's `content`, parsed when a bot gave it as a JSON string (as some card builders do). */
+export function parseAttachmentContent(content: unknown): unknown {
+    if (typeof content !== 'string') return content;
+    try {
+        return JSON.parse(content);
+    } catch {
+        return content;
+    }
 }

@@ -1,5 +1,7 @@
 import type { ConversationReference } from './activity';
 import { UnsupportedOperationError } from './errors';
+import { writeResponse, type WebhookResponse } from './http';
+import type { Logger } from './logger';
 
 /**
  * Input guards shared by both hosts, with errors that name the adapter and the method (as botbuilder's CloudAdapter
@@ -9,6 +11,13 @@ export const hostGuards = {
     /** `logic` must be the bot's turn handler. */
     logic(owner: string, method: string, logic: unknown): void {
         if (typeof logic !== 'function') throw new TypeError(`${owner}.${method}(): logic must be a function (context) => Promise<void>.`);
+    },
+    /** For `process()`, which never throws: false (after a log line and a 500) when `logic` is not a function. */
+    processLogic(owner: string, logic: unknown, logger: Logger, res: WebhookResponse): boolean {
+        if (typeof logic === 'function') return true;
+        logger.error(`${owner}.process(): logic must be a function (context) => Promise<void>.`);
+        writeResponse(res, 500, { error: 'The bot is misconfigured.' });
+        return false;
     },
     /** A proactive turn needs the conversation it continues. */
     reference(owner: string, method: string, reference: Partial<ConversationReference> | undefined): void {

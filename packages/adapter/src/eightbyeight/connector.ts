@@ -1,10 +1,10 @@
 import { ActivityTypes, type PlainActivity, type ResourceResponse } from '../core/activity';
 import { newActivityId } from '../core/activityHelpers';
 import { ContactCenterConnector } from '../core/contactCenterConnector';
-import { WebhookRequestError } from '../core/errors';
 import { isHandoffInitiation } from '../core/handoff';
 import { checkHeaderAllowed, warnIfSignaturesOff } from '../core/webhookGuards';
 import { describeEightByEightError } from './errors';
+import { acceptParsed } from '../core/parseResult';
 import { parseJsonBody, requireRawBody, type WebhookRequest } from '../core/http';
 import { VendorHttpClient } from '../core/httpClient';
 import type { TurnScope, VendorEvent } from '../core/turn';
@@ -71,13 +71,8 @@ export class EightByEightConnector extends ContactCenterConnector<EightByEightIn
             checkHeaderAllowed('x-8x8-tenant-id', delivery.tenantId, this.options.allowedTenantIds, 'tenant');
             checkHeaderAllowed('x-8x8-customer-id', delivery.customerId, this.options.allowedCustomerIds, 'customer');
         }
-        const parsed = parseEightByEightEvent(rawBody === undefined ? parsedBody : parseJsonBody(rawBody));
-        if (parsed.kind === 'invalid') throw new WebhookRequestError(400, `Invalid 8x8 webhook: ${parsed.problem}.`);
-        if (parsed.kind === 'unknown') {
-            this.logger.info(`8x8: ignored a webhook with unknown eventType "${parsed.eventType}".`);
-            return [];
-        }
-        const event = parsed.event;
+        const event = acceptParsed(parseEightByEightEvent(rawBody === undefined ? parsedBody : parseJsonBody(rawBody)), { vendor: this.vendor, what: '8x8 webhook' }, this.logger);
+        if (event === undefined) return [];
         if (event.eventType === 'WEB_HOOK_VERIFY') return [];
         return [{ conversationId: event.conversationId, deduplicationKey: delivery.eventId, event, activityId: delivery.eventId ?? newActivityId() }];
     }

@@ -4,6 +4,7 @@
  * that checks a parsed body before it is mapped. Unknown extra fields are kept (8x8 adds fields over time).
  */
 import { z } from 'zod';
+import type { WebhookParseResult } from '../core/parseResult';
 import { describeSchemaIssues } from '../core/schemaIssues';
 
 const looseObject = <T extends z.ZodRawShape>(shape: T) => z.object(shape).passthrough();
@@ -138,10 +139,7 @@ const activityValueSchemas: Record<string, z.ZodTypeAny> = {
 };
 
 /** Result of {@link parseEightByEightEvent}. */
-export type ParsedEvent =
-    | { kind: 'event'; event: EightByEightEvent }
-    | { kind: 'unknown'; eventType: string }
-    | { kind: 'invalid'; problem: string };
+export type ParsedEvent = WebhookParseResult<EightByEightEvent>;
 
 /** Checks a parsed webhook body against the schema of its `eventType`. Pure; never throws. */
 export function parseEightByEightEvent(body: unknown): ParsedEvent {
@@ -153,7 +151,7 @@ export function parseEightByEightEvent(body: unknown): ParsedEvent {
         return { kind: 'invalid', problem: 'eventType is required (a string)' };
     }
     const schema = schemas[eventType];
-    if (!schema) return { kind: 'unknown', eventType };
+    if (!schema) return { kind: 'unknown', type: eventType };
     const result = schema.safeParse(body);
     if (!result.success) return { kind: 'invalid', problem: `${eventType} event: ${describeSchemaIssues(result.error)}` };
     if (eventType === 'ACTIVITY') {
@@ -164,5 +162,5 @@ export function parseEightByEightEvent(body: unknown): ParsedEvent {
             return { kind: 'invalid', problem: `ACTIVITY ${name} event: ${describeSchemaIssues(checked.error, 3, 'data.value')}` };
         }
     }
-    return { kind: 'event', event: result.data as EightByEightEvent };
+    return { kind: 'parsed', value: result.data as EightByEightEvent };
 }

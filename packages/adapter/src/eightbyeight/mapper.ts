@@ -2,9 +2,10 @@
  * Pure mapping between 8x8 Chat Gateway webhooks / requests and Bot Framework activities (docs/architecture.md,
  * "Activity mapping — 8x8"). No I/O here: the adapter reads and writes the conversation record and sends requests.
  */
-import { ActionTypes, ActivityTypes, type Attachment, type CardAction, type ChannelAccount, type PlainActivity } from '../core/activity';
-import { createHandoffStatus } from '../core/handoff';
-import { ADAPTIVE_CARD_CONTENT_TYPE, findAdaptiveCardProblems } from '../core/adaptiveCards';
+import { ActivityTypes, type Attachment, type CardAction, type ChannelAccount, type PlainActivity } from '../core/activity';
+import { InboundActivityList, personalConversation } from '../core/activityList';
+import { ADAPTIVE_CARD_CONTENT_TYPE, validAdaptiveCard } from '../core/adaptiveCards';
+import { quickReplyChoices } from '../core/suggestedActions';
 import { ActivityMappingError } from '../core/errors';
 import {
     cardActionValueSchema,
@@ -86,22 +87,19 @@ export interface InboundMapping {
 export function toActivities(event: EightByEightEvent, ctx: InboundMappingContext): InboundMapping {
     if (event.eventType === 'WEB_HOOK_VERIFY') return { activities: [], record: ctx.record };
     const record: EightByEightConversationRecord = { ...ctx.record };
-    const out: PlainActivity[] = [];
     const base = (): PlainActivity => ({
         channelId: EIGHT_BY_EIGHT_CHANNEL_ID,
         serviceUrl: ctx.serviceUrl,
-        conversation: { id: event.conversationId, isGroup: false, conversationType: 'personal' },
+        conversation: personalConversation(event.conversationId),
         recipient: { ...ctx.botAccount, role: 'bot' },
         from: userAccount(event.conversationId, record),
         timestamp: event.timestamp ? new Date(event.timestamp) : new Date(),
         locale: record.locale,
         channelData: event,
     });
-    const push = (activity: PlainActivity) => out.push({ id: out.length === 0 ? ctx.eventId : `${ctx.eventId}:${out.length}`, ...base(), ...activity });
-    const handoffStatus = (state: 'accepted' | 'completed', message: string) => {
-        const status = createHandoffStatus(base().conversation!, state, message);
-        push({ type: status.type, name: status.name, value: status.value });
-    };
+    const list = new InboundActivityList(ctx.eventId, base);
+    const push = (activity: PlainActivity) => list.push(activity);
+    const handoffStatus = (state: 'accepted' | 'completed', message: string) => list.handoffStatus(state, message);
     const deliverUserActivity = (activity: PlainActivity) => {
         if ((record.owner ?? 'bot') === 'bot') {
             push(activity);
@@ -131,7 +129,7 @@ export function toActivities(event: EightByEightEvent, ctx: InboundMappingContex
             mapActivity(event, push, deliverUserActivity);
             break;
     }
-    return { activities: out, record };
+    return { activities: list.activities, record };
 }
 
 type Push = (activity: PlainActivity) => void;
@@ -379,12 +377,7 @@ function isFile(attachment: Attachment): boolean {
 
 function cardFromAttachment(attachment: Attachment, index: number): { contentType: string; content: unknown } {
     if (attachment.contentType === ADAPTIVE_CARD_CONTENT_TYPE) {
-        const content = typeof attachment.content === 'string' ? safeJson(attachment.content) : attachment.content;
-        const problems = findAdaptiveCardProblems(content);
-        if (problems.length > 0) {
-            throw new ActivityMappingError(`8x8: attachment ${index} is not a valid Adaptive Card: ${problems.join('; ')}.`);
-        }
-        return { contentType: ADAPTIVE_CARD_CONTENT_TYPE, content };
+        return { contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: validAdaptiveCard('8x8', attachment.content, index) };
     }
     if (NATIVE_CARD_TYPES.has(attachment.contentType)) return { contentType: attachment.contentType, content: attachment.content };
     throw new ActivityMappingError(
@@ -393,27 +386,10 @@ function cardFromAttachment(attachment: Attachment, index: number): { contentTyp
     );
 }
 
-function safeJson(text: string): unknown {
-    try {
-        return JSON.parse(text);
-    } catch {
-        return text;
-    }
-}
-
-const POSTBACK_TYPES = new Set<string>([ActionTypes.ImBack, ActionTypes.PostBack, ActionTypes.MessageBack]);
-
 /** Maps `suggestedActions` to an 8x8 quick-replies card; clicking one comes back as a message whose text is the postback. */
 export function quickRepliesCard(actions: CardAction[] | undefined): { contentType: string; content: unknown } | undefined {
     if (!actions || actions.length === 0) return undefined;
-    const options = actions.map((action, index) => {
-        if (!POSTBACK_TYPES.has(action.type)) {
-            throw new ActivityMappingError(`8x8: suggested action ${index} of type "${action.type}" is not supported; use imBack, postBack or messageBack.`);
-        }
-        const postback = action.type === ActionTypes.MessageBack ? (action.text ?? action.value) : (action.value ?? action.title);
-        const payload = typeof postback === 'string' ? postback : JSON.stringify(postback ?? '');
-        return { title: action.title ?? payload, data: { postback: payload } };
-    });
+    const options = quickReplyChoices('8x8', actions).map(({ title, postback }) => ({ title, data: { postback } }));
     return { contentType: QUICK_REPLIES_CONTENT_TYPE, content: { options } };
 }
 

@@ -2,8 +2,9 @@ import { ActivityTypes, type ConversationReference, type PlainActivity, type Res
 import { newActivityId } from '../core/activityHelpers';
 import { BoundedMemoryStorage } from '../core/boundedMemoryStorage';
 import { ContactCenterConnector } from '../core/contactCenterConnector';
-import { UnsupportedOperationError, WebhookRequestError } from '../core/errors';
+import { UnsupportedOperationError } from '../core/errors';
 import { isHandoffInitiation } from '../core/handoff';
+import { acceptParsed } from '../core/parseResult';
 import { headerValue, parseJsonBody, requireRawBody, type WebhookRequest } from '../core/http';
 import { VendorHttpClient } from '../core/httpClient';
 import type { TurnScope, VendorEvent } from '../core/turn';
@@ -133,14 +134,10 @@ export class LivePersonConnector extends ContactCenterConnector<LivePersonInboun
             checkHeaderAllowed('x-liveperson-account-id', headerValue(headers, 'x-liveperson-account-id'), [this.options.accountId], 'account');
             checkHeaderAllowed('x-liveperson-client-id', headerValue(headers, 'x-liveperson-client-id'), [this.options.clientId], 'app installation (client id)');
         }
-        const parsed = parseLivePersonNotification(rawBody === undefined ? parsedBody : parseJsonBody(rawBody));
-        if (parsed.kind === 'invalid') throw new WebhookRequestError(400, `Invalid LivePerson notification: ${parsed.problem}.`);
-        if (parsed.kind === 'unknown') {
-            this.logger.info(`liveperson: ignored a notification of unknown type "${parsed.type}".`);
-            return [];
-        }
+        const notification = acceptParsed(parseLivePersonNotification(rawBody === undefined ? parsedBody : parseJsonBody(rawBody)), { vendor: this.vendor, what: 'LivePerson notification' }, this.logger);
+        if (notification === undefined) return [];
         const events: LivePersonInboundEvent[] = [];
-        for (const change of inSequenceOrder(parsed.changes)) {
+        for (const change of inSequenceOrder(notification.changes)) {
             if (change.kind === 'unknown') {
                 this.logger.info(`liveperson: ignored ${change.description}.`);
                 continue;

@@ -4,6 +4,7 @@
  * the adapter relies on a field, so a malformed notification gets a 400 that names the field.
  */
 import { z } from 'zod';
+import type { WebhookParseResult } from '../core/parseResult';
 import { describeSchemaIssues } from '../core/schemaIssues';
 
 const quickReplySchema = z
@@ -115,10 +116,7 @@ export type LivePersonChange =
     | { kind: 'unknown'; description: string };
 
 /** Result of {@link parseLivePersonNotification}. */
-export type ParsedLivePersonNotification =
-    | { kind: 'notification'; type: string; changes: LivePersonChange[] }
-    | { kind: 'unknown'; type: string }
-    | { kind: 'invalid'; problem: string };
+export type ParsedLivePersonNotification = WebhookParseResult<{ type: string; changes: LivePersonChange[] }>;
 
 export const MESSAGING_NOTIFICATION = 'ms.MessagingEventNotification';
 export const CONVERSATION_NOTIFICATION = 'cqm.ExConversationChangeNotification';
@@ -152,5 +150,5 @@ export function parseLivePersonNotification(body: unknown): ParsedLivePersonNoti
         if (!event.success) return { kind: 'invalid', problem: describeSchemaIssues(event.error, 3, `${where}.event`) };
         changes.push({ kind: 'messaging', change: { ...(parsed.data as Omit<LivePersonMessagingChange, 'event'>), event: event.data } });
     }
-    return { kind: 'notification', type, changes };
+    return { kind: 'parsed', value: { type, changes } };
 }

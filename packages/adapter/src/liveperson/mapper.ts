@@ -5,8 +5,9 @@
  * conversation record and sends the requests.
  */
 import { ActionTypes, ActivityTypes, type Attachment, type CardAction, type ChannelAccount, type PlainActivity } from '../core/activity';
-import { createHandoffStatus } from '../core/handoff';
-import { ADAPTIVE_CARD_CONTENT_TYPE, findAdaptiveCardProblems } from '../core/adaptiveCards';
+import { InboundActivityList, personalConversation } from '../core/activityList';
+import { ADAPTIVE_CARD_CONTENT_TYPE, parseAttachmentContent, validAdaptiveCard } from '../core/adaptiveCards';
+import { quickReplyChoices } from '../core/suggestedActions';
 import { ActivityMappingError } from '../core/errors';
 import type { LivePersonConversationChange, LivePersonMessagingChange, LivePersonQuickReplies } from './events';
 import type { LivePersonCardRendering } from './options';
@@ -86,7 +87,7 @@ function baseActivity(conversationId: string, ctx: InboundMappingContext, from: 
         channelId: LIVEPERSON_CHANNEL_ID,
         serviceUrl: ctx.serviceUrl,
         // After a handoff the bot keeps its conversation id; channelData has LivePerson's.
-        conversation: { id: ctx.record.botConversationId ?? conversationId, isGroup: false, conversationType: 'personal' },
+        conversation: personalConversation(ctx.record.botConversationId ?? conversationId),
         recipient: { ...ctx.botAccount, role: 'bot' },
         from,
         timestamp: timestamp ? new Date(timestamp) : new Date(),
@@ -197,14 +198,11 @@ export function conversationChangeToActivities(change: LivePersonConversationCha
     if (ts !== undefined && record.lastChangeTs !== undefined && ts <= record.lastChangeTs) return { activities: [], record };
     if (ts !== undefined) record.lastChangeTs = ts;
     const conversationId = change.result.convId;
-    const activities: PlainActivity[] = [];
-    const push = (activity: PlainActivity) =>
-        activities.push({
-            id: activities.length === 0 ? ctx.activityId : `${ctx.activityId}:${activities.length}`,
-            ...baseActivity(conversationId, ctx, activity.from ?? { id: 'liveperson', name: 'LivePerson', role: 'user' }, ts),
-            channelData: change,
-            ...activity,
-        });
+    const list = new InboundActivityList(ctx.activityId, () => ({
+        ...baseActivity(conversationId, ctx, { id: 'liveperson', name: 'LivePerson', role: 'user' }, ts),
+        channelData: change,
+    }));
+    const push = (activity: PlainActivity) => list.push(activity);
 
     const survey = (details.dialogs ?? []).find((d) => d.dialogType === 'POST_SURVEY' && d.state !== 'CLOSE');
     record.dialogId = survey ? survey.dialogId : conversationId;
@@ -217,10 +215,8 @@ export function conversationChangeToActivities(change: LivePersonConversationCha
     const account = (id: string): ChannelAccount => ({ id, name: 'ASSIGNED_AGENT', role: 'user' });
     if (left.length > 0) push({ type: ActivityTypes.ConversationUpdate, membersRemoved: left.map(account) });
     if (joined.length > 0) push({ type: ActivityTypes.ConversationUpdate, membersAdded: joined.map(account) });
-    const handoffStatus = (state: 'accepted' | 'completed', message: string) => {
-        const status = createHandoffStatus({ id: record.botConversationId ?? conversationId }, state, message);
-        push({ type: status.type, name: status.name, value: status.value });
-    };
+    // handoff.status names the bot's conversation, which a handoff re-route keeps (baseActivity's conversation).
+    const handoffStatus = (state: 'accepted' | 'completed', message: string) => list.handoffStatus(state, message);
     if (record.handoff && !record.handoff.accepted && joined.length > 0) {
         record.handoff = { ...record.handoff, accepted: true };
         handoffStatus('accepted', 'A LivePerson agent accepted the conversation.');
@@ -241,7 +237,7 @@ export function conversationChangeToActivities(change: LivePersonConversationCha
         // Agents can reopen a conversation.
         record.closed = false;
     }
-    return { activities, record };
+    return { activities: list.activities, record };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -331,8 +327,6 @@ export function acceptStatusRequest(conversationId: string, dialogId: string, st
     };
 }
 
-const POSTBACK_TYPES = new Set<string>([ActionTypes.ImBack, ActionTypes.PostBack, ActionTypes.MessageBack]);
-
 function messageRequests(
     activity: PlainActivity,
     ctx: OutboundMappingContext,
@@ -368,14 +362,13 @@ function messageRequests(
 }
 
 function attachmentContent(attachment: Attachment, index: number, rendering: LivePersonCardRendering): { kind: 'structured'; content: StructuredElement } | { kind: 'text'; text: string; reason?: string } {
-    const content = typeof attachment.content === 'string' ? safeJson(attachment.content) : attachment.content;
+    const content = parseAttachmentContent(attachment.content);
     switch (attachment.contentType) {
         case ADAPTIVE_CARD_CONTENT_TYPE: {
-            const problems = findAdaptiveCardProblems(content);
-            if (problems.length > 0) throw new ActivityMappingError(`LivePerson: attachment ${index} is not a valid Adaptive Card: ${problems.join('; ')}.`);
-            const converted = adaptiveCardToStructuredContent(content as Record<string, unknown>);
+            const card = validAdaptiveCard('LivePerson', content, index);
+            const converted = adaptiveCardToStructuredContent(card);
             if (converted.kind === 'structured' && rendering === 'structuredContent') return converted;
-            return { kind: 'text', text: converted.kind === 'text' ? converted.text : adaptiveCardText(content as Record<string, unknown>), reason: converted.kind === 'text' ? converted.reason : 'cardRendering is "text"' };
+            return { kind: 'text', text: converted.kind === 'text' ? converted.text : adaptiveCardText(card), reason: converted.kind === 'text' ? converted.reason : 'cardRendering is "text"' };
         }
         case 'application/vnd.microsoft.card.hero':
         case 'application/vnd.microsoft.card.thumbnail':
@@ -403,25 +396,15 @@ function attachmentContent(attachment: Attachment, index: number, rendering: Liv
 function suggestedActionsToQuickReplies(actions: CardAction[] | undefined): Record<string, unknown> | undefined {
     if (!actions || actions.length === 0) return undefined;
     if (actions.length > 24) throw new ActivityMappingError(`LivePerson: at most 24 quick replies (got ${actions.length} suggested actions).`);
-    const replies = actions.map((action, index) => {
-        if (!POSTBACK_TYPES.has(action.type)) {
-            throw new ActivityMappingError(`LivePerson: suggested action ${index} of type "${action.type}" is not supported; use imBack, postBack or messageBack.`);
-        }
-        const postback = action.type === ActionTypes.MessageBack ? (action.text ?? action.value) : (action.value ?? action.title);
-        const text = typeof postback === 'string' ? postback : JSON.stringify(postback ?? '');
-        const title = action.title ?? text;
-        return { type: 'button', title: title.slice(0, 25), tooltip: title.slice(0, 256), click: { actions: [{ type: 'publishText', text }] } };
-    });
+    const replies = quickReplyChoices('LivePerson', actions).map(({ title, postback }) => ({
+        type: 'button',
+        title: title.slice(0, 25),
+        tooltip: title.slice(0, 256),
+        click: { actions: [{ type: 'publishText', text: postback }] },
+    }));
     return { type: 'quickReplies', itemsPerRow: Math.min(8, replies.length), replies };
 }
 
-function safeJson(text: string): unknown {
-    try {
-        return JSON.parse(text);
-    } catch {
-        return text;
-    }
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Handoff

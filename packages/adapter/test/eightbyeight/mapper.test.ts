@@ -18,8 +18,8 @@ const bot = { id: '8x8-bot', name: 'Bot' };
 
 function event(name: string): EightByEightEvent {
     const parsed = parseEightByEightEvent(fixture(name));
-    if (parsed.kind !== 'event') throw new Error(`fixture ${name} did not parse: ${JSON.stringify(parsed)}`);
-    return parsed.event;
+    if (parsed.kind !== 'parsed') throw new Error(`fixture ${name} did not parse: ${JSON.stringify(parsed)}`);
+    return parsed.value;
 }
 
 function map(name: string | EightByEightEvent, record: EightByEightConversationRecord = {}) {
@@ -183,8 +183,8 @@ describe('8x8 mapper: webhook → activities (seed and vendor-notes payloads)', 
 
 function parseOk(body: unknown): EightByEightEvent {
     const parsed = parseEightByEightEvent(body);
-    if (parsed.kind !== 'event') throw new Error(JSON.stringify(parsed));
-    return parsed.event;
+    if (parsed.kind !== 'parsed') throw new Error(JSON.stringify(parsed));
+    return parsed.value;
 }
 
 describe('8x8 events: parsing and validation', () => {
@@ -196,12 +196,12 @@ describe('8x8 events: parsing and validation', () => {
             'notes-activity-card-execute', 'notes-activity-read-receipts', 'notes-activity-interactive-reply',
             'notes-activity-typing-stopped', 'notes-members-changed-agent-left',
         ]) {
-            expect(parseEightByEightEvent(fixture(name)).kind, name).to.equal('event');
+            expect(parseEightByEightEvent(fixture(name)).kind, name).to.equal('parsed');
         }
     });
 
     it('legacy Chat API v2 shapes (AGENT_JOINED) are unknown, not invalid', () => {
-        expect(parseEightByEightEvent(fixture('notes-legacy-agent-joined'))).to.deep.equal({ kind: 'unknown', eventType: 'AGENT_JOINED' });
+        expect(parseEightByEightEvent(fixture('notes-legacy-agent-joined'))).to.deep.equal({ kind: 'unknown', type: 'AGENT_JOINED' });
     });
 
     it('names the missing or wrong field', () => {

@@ -22,8 +22,8 @@ const AGENT = '29c3019d-fe0b-5200-afe8-737abfeae4b4';
 
 function changes(body: unknown): LivePersonChange[] {
     const parsed = parseLivePersonNotification(body);
-    if (parsed.kind !== 'notification') throw new Error(`did not parse: ${JSON.stringify(parsed)}`);
-    return parsed.changes;
+    if (parsed.kind !== 'parsed') throw new Error(`did not parse: ${JSON.stringify(parsed)}`);
+    return parsed.value.changes;
 }
 
 function map(body: unknown, record: LivePersonConversationRecord = {}) {
