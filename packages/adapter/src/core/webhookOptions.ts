@@ -1,6 +1,5 @@
 import type { StorageLike } from './storage';
 import type { DeduplicationStore } from './deduplicationStore';
-import { ConfigurationError } from './errors';
 import type { Logger } from './logger';
 import type { RetryOptions } from './retryPolicy';
 
@@ -30,36 +29,4 @@ export interface WebhookPipelineOptions {
     requestTimeoutMs?: number | undefined;
     /** Where to log. Default: warnings and errors to the console. */
     logger?: Logger | undefined;
-}
-
-/** Checks the shared options up front, with messages prefixed by the constructor that got them. */
-export function validatePipelineOptions(owner: string, options: WebhookPipelineOptions): void {
-    const positiveInteger = (name: keyof WebhookPipelineOptions) => {
-        const value = options[name];
-        if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)) {
-            throw new ConfigurationError(`${owner}: option "${name}" must be a positive integer (got ${JSON.stringify(value)}).`);
-        }
-    };
-    positiveInteger('maxBodyBytes');
-    positiveInteger('ackDeadlineMs');
-    positiveInteger('maxConcurrentTurns');
-    positiveInteger('deduplicationTtlMs');
-    positiveInteger('requestTimeoutMs');
-    const retry = options.retry;
-    if (retry !== undefined) {
-        for (const [name, value] of Object.entries(retry)) {
-            if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < (name === 'maxAttempts' ? 1 : 0))) {
-                throw new ConfigurationError(`${owner}: option "retry.${name}" must be a non-negative integer${name === 'maxAttempts' ? ' of at least 1' : ''}.`);
-            }
-        }
-    }
-    if (options.deduplicationStore && (typeof options.deduplicationStore.claim !== 'function' || typeof options.deduplicationStore.release !== 'function')) {
-        throw new ConfigurationError(`${owner}: option "deduplicationStore" must have claim() and release() methods.`);
-    }
-    if (options.storage && (typeof options.storage.read !== 'function' || typeof options.storage.write !== 'function' || typeof options.storage.delete !== 'function')) {
-        throw new ConfigurationError(`${owner}: option "storage" must be a Storage (read(), write() and delete()).`);
-    }
-    if (options.logger && ['debug', 'info', 'warn', 'error'].some((m) => typeof (options.logger as any)[m] !== 'function')) {
-        throw new ConfigurationError(`${owner}: option "logger" must have debug(), info(), warn() and error() methods.`);
-    }
 }

@@ -1,5 +1,6 @@
-import { ConfigurationError } from '../core/errors';
-import { validatePipelineOptions, type WebhookPipelineOptions } from '../core/webhookOptions';
+import { z } from 'zod';
+import { botAccount, httpUrl, integerFrom, integerInRange, nonEmptyString, pipelineOptionsShape, requiredString, stringList, validateOptions } from '../core/optionSchemas';
+import type { WebhookPipelineOptions } from '../core/webhookOptions';
 
 /**
  * Hand-back to the bot after a human agent finishes: 8x8's post-agent-assignment
@@ -81,56 +82,49 @@ export type ResolvedEightByEightOptions = EightByEightAdapterOptions & {
     botAccount: { id: string; name?: string };
 };
 
+const handBackSchema = z
+    .object(
+        {
+            webhookId: requiredString('is required when "handBack" is given'),
+            maxTotalMinutes: integerInRange(20, 600).optional(),
+            userTimeoutInMinutes: integerInRange(10, 300).optional(),
+            notifyChannelWebhookIfExists: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
+        },
+        { invalid_type_error: 'must be { webhookId, ... }' }
+    )
+    .passthrough();
+
+const optionsSchema = z
+    .object({
+        ...pipelineOptionsShape,
+        apiKey: requiredString('is required (the Chat Gateway API key)'),
+        baseUrl: httpUrl.optional(),
+        tenant: nonEmptyString.optional(),
+        handoffQueueId: nonEmptyString.optional(),
+        handBack: handBackSchema.optional(),
+        verifySignatures: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
+        jwkUrlTemplates: z
+            .array(z.string().includes('{kid}', { message: 'must be a URL containing "{kid}"' }), { invalid_type_error: 'must be a list of URLs containing "{kid}"' })
+            .min(1, 'must be a non-empty list of URLs containing "{kid}"')
+            .optional(),
+        maxClockSkewMs: integerFrom(0, 'a non-negative integer').optional(),
+        allowedTenantIds: stringList.optional(),
+        allowedCustomerIds: stringList.optional(),
+        maxAttachmentBytes: integerFrom(1).optional(),
+        botAccount: botAccount.optional(),
+    })
+    .passthrough();
+
 /** Validates the options (throwing {@link ConfigurationError} naming the option) and applies defaults. */
 export function resolveEightByEightOptions(options: EightByEightAdapterOptions): ResolvedEightByEightOptions {
-    const owner = 'EightByEightAdapter';
-    if (!options || typeof options !== 'object') throw new ConfigurationError(`${owner}: options are required ({ apiKey, ... }).`);
-    validatePipelineOptions(owner, options);
-    if (typeof options.apiKey !== 'string' || options.apiKey.trim() === '') {
-        throw new ConfigurationError(`${owner}: option "apiKey" is required (the Chat Gateway API key).`);
-    }
+    validateOptions('EightByEightAdapter', optionsSchema, options, '{ apiKey, ... }');
     const baseUrl = (options.baseUrl ?? 'https://api.8x8.com').replace(/\/+$/, '');
-    if (!/^https?:\/\/[^/\s]+/i.test(baseUrl)) {
-        throw new ConfigurationError(`${owner}: option "baseUrl" must be an http(s) URL (got ${JSON.stringify(options.baseUrl)}).`);
-    }
-    for (const name of ['tenant', 'handoffQueueId'] as const) {
-        const value = options[name];
-        if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
-            throw new ConfigurationError(`${owner}: option "${name}" must be a non-empty string when given.`);
-        }
-    }
-    const handBack = options.handBack;
-    if (handBack !== undefined) {
-        if (!handBack || typeof handBack.webhookId !== 'string' || handBack.webhookId === '') {
-            throw new ConfigurationError(`${owner}: option "handBack.webhookId" is required when "handBack" is given.`);
-        }
-        const inRange = (name: 'maxTotalMinutes' | 'userTimeoutInMinutes', min: number, max: number) => {
-            const value = handBack[name];
-            if (value !== undefined && (!Number.isInteger(value) || value < min || value > max)) {
-                throw new ConfigurationError(`${owner}: option "handBack.${name}" must be an integer from ${min} to ${max}.`);
-            }
-        };
-        inRange('maxTotalMinutes', 20, 600);
-        inRange('userTimeoutInMinutes', 10, 300);
-    }
-    const templates = options.jwkUrlTemplates ?? [`${baseUrl}/chat-gateway/v1/jwk/{kid}/public`, `${baseUrl}/vcc/us/chat/v2/jwk/{kid}/public`];
-    if (!Array.isArray(templates) || templates.length === 0 || templates.some((t) => typeof t !== 'string' || !t.includes('{kid}'))) {
-        throw new ConfigurationError(`${owner}: option "jwkUrlTemplates" must be a non-empty list of URLs containing "{kid}".`);
-    }
-    const skew = options.maxClockSkewMs ?? 300_000;
-    if (!Number.isInteger(skew) || skew < 0) throw new ConfigurationError(`${owner}: option "maxClockSkewMs" must be a non-negative integer.`);
-    for (const name of ['allowedTenantIds', 'allowedCustomerIds'] as const) {
-        const list = options[name];
-        if (list !== undefined && (!Array.isArray(list) || list.some((v) => typeof v !== 'string'))) {
-            throw new ConfigurationError(`${owner}: option "${name}" must be a list of strings.`);
-        }
-    }
-    if (options.maxAttachmentBytes !== undefined && (!Number.isInteger(options.maxAttachmentBytes) || options.maxAttachmentBytes <= 0)) {
-        throw new ConfigurationError(`${owner}: option "maxAttachmentBytes" must be a positive integer.`);
-    }
-    const botAccount = options.botAccount ?? { id: '8x8-bot', name: 'Bot' };
-    if (!botAccount || typeof botAccount.id !== 'string' || botAccount.id === '') {
-        throw new ConfigurationError(`${owner}: option "botAccount.id" must be a non-empty string.`);
-    }
-    return { ...options, baseUrl, verifySignatures: options.verifySignatures ?? true, jwkUrlTemplates: templates, maxClockSkewMs: skew, botAccount };
+    return {
+        ...options,
+        baseUrl,
+        verifySignatures: options.verifySignatures ?? true,
+        jwkUrlTemplates: options.jwkUrlTemplates ?? [`${baseUrl}/chat-gateway/v1/jwk/{kid}/public`, `${baseUrl}/vcc/us/chat/v2/jwk/{kid}/public`],
+        maxClockSkewMs: options.maxClockSkewMs ?? 300_000,
+        botAccount: options.botAccount ?? { id: '8x8-bot', name: 'Bot' },
+    };
 }

@@ -1,5 +1,6 @@
-import { ConfigurationError } from '../core/errors';
-import { validatePipelineOptions, type WebhookPipelineOptions } from '../core/webhookOptions';
+import { z } from 'zod';
+import { botAccount, httpUrl, nonEmptyString, pipelineOptionsShape, requiredString, validateOptions } from '../core/optionSchemas';
+import type { WebhookPipelineOptions } from '../core/webhookOptions';
 
 /** How the adapter shows an outbound Adaptive Card to the LivePerson agent. */
 export type LivePersonCardRendering = 'structuredContent' | 'text';
@@ -89,59 +90,48 @@ export type ResolvedLivePersonOptions = LivePersonAdapterOptions & {
     botAccount: { id: string; name?: string };
 };
 
-const URL_PATTERN = /^https?:\/\/[^/\s]+/i;
+const credential = requiredString('is required (from the LivePerson app installation)');
+
+const optionsSchema = z
+    .object({
+        ...pipelineOptionsShape,
+        accountId: credential,
+        clientId: credential,
+        clientSecret: credential,
+        csdsUrl: httpUrl.optional(),
+        sentinelUrl: httpUrl.optional(),
+        idpUrl: httpUrl.optional(),
+        messagingUrl: httpUrl.optional(),
+        skillId: nonEmptyString.optional(),
+        handoffSkillId: nonEmptyString.optional(),
+        campaignInfo: z
+            .object({ campaignId: requiredString('is required (a string)'), engagementId: requiredString('is required (a string)') }, { invalid_type_error: 'must be { campaignId, engagementId } (strings)' })
+            .passthrough()
+            .optional(),
+        verifySignatures: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
+        clientFeatures: z.array(z.string().min(1), { invalid_type_error: 'must be a list of feature names' }).optional(),
+        cardRendering: z.enum(['structuredContent', 'text'], { errorMap: () => ({ message: 'must be "structuredContent" or "text"' }) }).optional(),
+        sendReadReceipts: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
+        botAccount: botAccount.optional(),
+    })
+    .passthrough();
+
+const trimSlashes = (url: string | undefined) => url?.replace(/\/+$/, '');
 
 /** Validates the options (throwing {@link ConfigurationError} naming the option) and applies defaults. */
 export function resolveLivePersonOptions(options: LivePersonAdapterOptions): ResolvedLivePersonOptions {
-    const owner = 'LivePersonAdapter';
-    if (!options || typeof options !== 'object') throw new ConfigurationError(`${owner}: options are required ({ accountId, clientId, clientSecret, ... }).`);
-    validatePipelineOptions(owner, options);
-    for (const name of ['accountId', 'clientId', 'clientSecret'] as const) {
-        const value = options[name];
-        if (typeof value !== 'string' || value.trim() === '') {
-            throw new ConfigurationError(`${owner}: option "${name}" is required (from the LivePerson app installation).`);
-        }
-    }
-    const urls: Partial<Record<'csdsUrl' | 'sentinelUrl' | 'idpUrl' | 'messagingUrl', string>> = {};
-    for (const name of ['csdsUrl', 'sentinelUrl', 'idpUrl', 'messagingUrl'] as const) {
-        const value = options[name];
-        if (value === undefined) continue;
-        if (typeof value !== 'string' || !URL_PATTERN.test(value)) {
-            throw new ConfigurationError(`${owner}: option "${name}" must be an http(s) URL (got ${JSON.stringify(value)}).`);
-        }
-        urls[name] = value.replace(/\/+$/, '');
-    }
-    for (const name of ['skillId', 'handoffSkillId'] as const) {
-        const value = options[name];
-        if (value !== undefined && (typeof value !== 'string' || value === '')) {
-            throw new ConfigurationError(`${owner}: option "${name}" must be a non-empty string when given.`);
-        }
-    }
-    const campaign = options.campaignInfo;
-    if (campaign !== undefined && (!campaign || typeof campaign.campaignId !== 'string' || typeof campaign.engagementId !== 'string')) {
-        throw new ConfigurationError(`${owner}: option "campaignInfo" must be { campaignId, engagementId } (strings).`);
-    }
-    const features = options.clientFeatures ?? ['RICH_CONTENT', 'QUICK_REPLIES'];
-    if (!Array.isArray(features) || features.some((f) => typeof f !== 'string' || f === '')) {
-        throw new ConfigurationError(`${owner}: option "clientFeatures" must be a list of feature names.`);
-    }
-    const cardRendering = options.cardRendering ?? 'structuredContent';
-    if (cardRendering !== 'structuredContent' && cardRendering !== 'text') {
-        throw new ConfigurationError(`${owner}: option "cardRendering" must be "structuredContent" or "text".`);
-    }
-    const botAccount = options.botAccount ?? { id: 'liveperson-connector', name: 'Bot' };
-    if (!botAccount || typeof botAccount.id !== 'string' || botAccount.id === '') {
-        throw new ConfigurationError(`${owner}: option "botAccount.id" must be a non-empty string.`);
-    }
+    validateOptions('LivePersonAdapter', optionsSchema, options, '{ accountId, clientId, clientSecret, ... }');
     return {
         ...options,
-        ...urls,
-        csdsUrl: urls.csdsUrl ?? 'https://api.liveperson.net',
+        csdsUrl: trimSlashes(options.csdsUrl) ?? 'https://api.liveperson.net',
+        sentinelUrl: trimSlashes(options.sentinelUrl),
+        idpUrl: trimSlashes(options.idpUrl),
+        messagingUrl: trimSlashes(options.messagingUrl),
         verifySignatures: options.verifySignatures ?? true,
-        clientFeatures: features,
-        cardRendering,
+        clientFeatures: options.clientFeatures ?? ['RICH_CONTENT', 'QUICK_REPLIES'],
+        cardRendering: options.cardRendering ?? 'structuredContent',
         sendReadReceipts: options.sendReadReceipts ?? true,
-        botAccount,
+        botAccount: options.botAccount ?? { id: 'liveperson-connector', name: 'Bot' },
         // LivePerson disables endpoints slower than 2.5 s; answer with a margin.
         ackDeadlineMs: options.ackDeadlineMs ?? 2000,
     };

@@ -1,0 +1,71 @@
+/**
+ * Option validation for every adapter, with zod: one schema per vendor built from these parts, and one way to turn
+ * the first problem into a {@link ConfigurationError} that names the constructor and the option
+ * (`EightByEightAdapter: option "retry.maxAttempts" must be an integer of at least 1.`), before any I/O.
+ */
+import { z } from 'zod';
+import { ConfigurationError } from './errors';
+
+/** An integer of at least `min`; `what` is how the message names it. */
+export const integerFrom = (min: number, what = min === 1 ? 'a positive integer' : `an integer of at least ${min}`) =>
+    z.number({ invalid_type_error: `must be ${what}` }).int(`must be ${what}`).min(min, `must be ${what}`);
+
+/** An integer from `min` to `max`. */
+export const integerInRange = (min: number, max: number) => integerFrom(min, `an integer from ${min} to ${max}`).max(max, `must be an integer from ${min} to ${max}`);
+
+/** A string that is not empty or blank; `requiredMessage` is shown when it is missing or blank. */
+export const requiredString = (requiredMessage: string) =>
+    z.string({ required_error: requiredMessage, invalid_type_error: requiredMessage }).refine((value) => value.trim() !== '', requiredMessage);
+
+/** A string that, when given, is not empty. */
+export const nonEmptyString = z.string({ invalid_type_error: 'must be a non-empty string when given' }).refine((value) => value.trim() !== '', 'must be a non-empty string when given');
+
+/** An http(s) URL. */
+export const httpUrl = z
+    .string({ invalid_type_error: 'must be an http(s) URL' })
+    .refine((value) => /^https?:\/\/[^/\s]+/i.test(value), (value) => ({ message: `must be an http(s) URL (got ${JSON.stringify(value)})` }));
+
+/** A list of strings. */
+export const stringList = z.array(z.string({ invalid_type_error: 'must be a list of strings' }), { invalid_type_error: 'must be a list of strings' });
+
+/** An object with these methods (a Logger, a Storage, a de-duplication store…); `what` names it in the message. */
+export const withMethods = (what: string, ...methods: string[]) =>
+    z.custom<object>(
+        (value) => typeof value === 'object' && value !== null && methods.every((name) => typeof (value as Record<string, unknown>)[name] === 'function'),
+        `must be ${what} (with ${methods.map((name) => `${name}()`).join(', ')})`
+    );
+
+/** The bot's account in activities. */
+export const botAccount = z.object({ id: requiredString('must be a non-empty string') }, { invalid_type_error: 'must be { id, name? }' }).passthrough();
+
+/** The options every adapter takes (see `WebhookPipelineOptions`). */
+export const pipelineOptionsShape = {
+    maxBodyBytes: integerFrom(1).optional(),
+    ackDeadlineMs: integerFrom(1).optional(),
+    maxConcurrentTurns: integerFrom(1).optional(),
+    deduplicationTtlMs: integerFrom(1).optional(),
+    requestTimeoutMs: integerFrom(1).optional(),
+    deduplicationStore: withMethods('a de-duplication store', 'claim', 'release').optional(),
+    storage: withMethods('a Storage', 'read', 'write', 'delete').optional(),
+    logger: withMethods('a logger', 'debug', 'info', 'warn', 'error').optional(),
+    retry: z
+        .object(
+            { maxAttempts: integerFrom(1).optional(), baseDelayMs: integerFrom(0).optional(), maxDelayMs: integerFrom(0).optional(), maxRetryAfterMs: integerFrom(0).optional() },
+            { invalid_type_error: 'must be { maxAttempts?, baseDelayMs?, maxDelayMs?, maxRetryAfterMs? }' }
+        )
+        .passthrough()
+        .optional(),
+};
+
+/**
+ * Checks `options` against `schema`; throws {@link ConfigurationError} naming `owner` and the first wrong option.
+ *
+ * @param needs What a call must pass at least, for the message when there are no options at all, e.g. "{ apiKey, ... }".
+ */
+export function validateOptions(owner: string, schema: z.ZodTypeAny, options: unknown, needs: string): void {
+    if (!options || typeof options !== 'object') throw new ConfigurationError(`${owner}: options are required (${needs}).`);
+    const result = schema.safeParse(options);
+    if (result.success) return;
+    const issue = result.error.issues[0];
+    throw new ConfigurationError(`${owner}: option "${issue.path.join('.')}" ${issue.message}.`);
+}
