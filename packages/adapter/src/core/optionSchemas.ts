@@ -67,5 +67,8 @@ export function validateOptions(owner: string, schema: z.ZodTypeAny, options: un
     const result = schema.safeParse(options);
     if (result.success) return;
     const issue = result.error.issues[0];
-    throw new ConfigurationError(`${owner}: option "${issue.path.join('.')}" ${issue.message}.`);
+    // `retry.maxAttempts`; an item of a list is named after the list: `"jwkUrlTemplates" (item 0)`.
+    const names = issue.path.filter((part) => typeof part === 'string');
+    const items = issue.path.filter((part) => typeof part === 'number').map((index) => ` (item ${index})`);
+    throw new ConfigurationError(`${owner}: option "${names.join('.')}"${items.join('')} ${issue.message}.`);
 }

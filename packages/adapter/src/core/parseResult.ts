@@ -17,7 +17,7 @@ export type WebhookParseResult<T> = { kind: 'parsed'; value: T } | { kind: 'unkn
 export function acceptParsed<T>(result: WebhookParseResult<T>, label: { vendor: string; what: string }, logger: Logger): T | undefined {
     if (result.kind === 'invalid') throw new WebhookRequestError(400, `Invalid ${label.what}: ${result.problem}.`);
     if (result.kind === 'unknown') {
-        logger.info(`${label.vendor}: ignored a ${label.what} of unknown type "${result.type}".`);
+        logger.info(`${label.vendor}: ignored a webhook of unknown type "${result.type}".`);
         return undefined;
     }
     return result.value;

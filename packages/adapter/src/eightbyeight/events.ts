@@ -55,14 +55,17 @@ export const transferSchema = looseObject({
     timestamp: z.number().optional(),
 });
 
+/** A string a Bot Framework activity needs non-empty (the Agents SDK refuses empty ids, names and content types). */
+const nonEmpty = z.string({ required_error: 'is required' }).min(1, 'must not be empty');
+
 const attachmentSchema = looseObject({
-    id: z.string(),
+    id: nonEmpty,
     type: z.string().optional(),
     preSignedUrl: z.string().optional(),
     fileName: z.string().optional(),
 });
 
-const cardSchema = looseObject({ contentType: z.string(), content: z.unknown().optional() });
+const cardSchema = looseObject({ contentType: nonEmpty, content: z.unknown().optional() });
 
 export const messageSchema = looseObject({
     eventType: z.literal('MESSAGE'),
@@ -81,7 +84,7 @@ export const activitySchema = looseObject({
     eventType: z.literal('ACTIVITY'),
     conversationId: conversationIdSchema,
     timestamp: z.number().optional(),
-    data: looseObject({ name: z.string(), value: z.unknown().optional() }),
+    data: looseObject({ name: nonEmpty, value: z.unknown().optional() }),
 });
 
 export const webhookVerifySchema = looseObject({

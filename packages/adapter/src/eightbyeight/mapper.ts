@@ -203,7 +203,7 @@ function mapMessage(event: MessageEvent, record: EightByEightConversationRecord,
         push({
             type: ActivityTypes.Event,
             name: senderType === 'agent' ? EightByEightEventNames.AgentMessage : EightByEightEventNames.SystemMessage,
-            from: { id: data.sender?.id ?? senderType, name: senderType },
+            from: { id: data.sender?.id || senderType, name: senderType },
             value: { text: data.text, attachments, sender: data.sender },
         });
         return;
@@ -221,8 +221,8 @@ function mapMessage(event: MessageEvent, record: EightByEightConversationRecord,
 function fileAttachment(file: { id: string; type?: string; preSignedUrl?: string; fileName?: string }, conversationId: string, serviceUrl: string): Attachment {
     return {
         contentType: mediaType(file.fileName, file.type),
-        contentUrl: file.preSignedUrl ?? `${serviceUrl}/chat-gateway/v1/conversations/${encodeURIComponent(conversationId)}/attachments/${encodeURIComponent(file.id)}/content`,
-        name: file.fileName ?? file.id,
+        contentUrl: file.preSignedUrl || `${serviceUrl}/chat-gateway/v1/conversations/${encodeURIComponent(conversationId)}/attachments/${encodeURIComponent(file.id)}/content`,
+        name: file.fileName || file.id,
     };
 }
 
@@ -247,7 +247,7 @@ function mapActivity(event: ActivityEvent, push: Push, deliverUserActivity: Push
     if (name === 'typing') {
         // Values were checked by parseEightByEightEvent; parse() here only narrows the type.
         for (const user of typingValueSchema.parse(value).users) {
-            const from: ChannelAccount = { id: user.id ?? user.type ?? 'unknown', name: user.type ?? '' };
+            const from: ChannelAccount = { id: user.id || user.type || 'unknown', ...(user.type ? { name: user.type } : {}) };
             if (user.type === 'user') from.role = 'user';
             push({ type: ActivityTypes.Typing, from });
         }

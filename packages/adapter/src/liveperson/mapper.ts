@@ -114,7 +114,7 @@ export function messagingChangeToActivities(change: LivePersonMessagingChange, c
     const role = change.originatorMetadata?.role ?? '';
     const conversationId = messagingConversationId(change);
     const dialogId = change.dialogId ?? conversationId;
-    const originator = change.originatorId ?? change.originatorMetadata?.id ?? 'agent';
+    const originator = change.originatorId || change.originatorMetadata?.id || 'agent';
     const from: ChannelAccount = { id: originator, name: role || 'AGENT', role: 'user' };
     const base = { id: ctx.activityId, ...baseActivity(conversationId, ctx, from, change.serverTimestamp), channelData: change };
     const event = change.event;
@@ -175,7 +175,10 @@ function richContentMessage(content: Record<string, unknown>): { text: string; a
 function quickRepliesToOffered(quickReplies: LivePersonQuickReplies): OfferedReply[] {
     return quickReplies.replies.flatMap((reply) => {
         const publish = reply.click?.actions?.find((a) => a.type === 'publishText' && typeof a.text === 'string');
-        return [{ title: reply.title, text: publish?.text ?? reply.title, ...(reply.click?.metadata ? { metadata: reply.click.metadata } : {}) }];
+        const text = publish?.text || reply.title;
+        // A button with neither title nor text offers nothing to answer with (and a Bot Framework button needs a title).
+        if (!text) return [];
+        return [{ title: reply.title || text, text, ...(reply.click?.metadata ? { metadata: reply.click.metadata } : {}) }];
     });
 }
 

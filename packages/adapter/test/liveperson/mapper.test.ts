@@ -192,7 +192,7 @@ describe('LivePerson notification parsing', () => {
     it('unknown notification and event types are not errors', () => {
         expect(parseLivePersonNotification({ type: 'ms.SomethingNew', body: { changes: [] } })).to.deep.equal({ kind: 'unknown', type: 'ms.SomethingNew' });
         const parsed = parseLivePersonNotification({ type: 'ms.MessagingEventNotification', body: { changes: [{ dialogId: 'd', event: { type: 'NewEvent' } }] } });
-        expect(parsed).to.deep.equal({ kind: 'notification', type: 'ms.MessagingEventNotification', changes: [{ kind: 'unknown', description: 'body.changes[0].event.type "NewEvent"' }] });
+        expect(parsed).to.deep.equal({ kind: 'parsed', value: { type: 'ms.MessagingEventNotification', changes: [{ kind: 'unknown', description: 'body.changes[0].event.type "NewEvent"' }] } });
     });
 
     it('inSequenceOrder sorts sequenced changes and leaves chat states where they were', () => {
