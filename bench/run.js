@@ -2,7 +2,8 @@
 /**
  * `npm run bench`: the webhook path — a signed vendor webhook in, a bot turn, the reply out through the vendor API —
  * measured for three contenders side by side (see sut.js): (a) this library with the echo bot, (b) a hand-written
- * node:http baseline doing the same essential work, (c) botbuilder's CloudAdapter with the same bot. Load comes from
+ * node:http baseline doing the same essential work, (c) botbuilder's CloudAdapter with the same bot; and (a) once more
+ * on the Microsoft 365 Agents SDK host (contender `adapter-agents`: the Agents echo bot, an AgentApplication). Load comes from
  * autocannon; the vendor side is the project's own stand-ins (standIn.js), each in its own process.
  *
  * Shapes: 1 conversation (1 connection: a vendor keeps one conversation in order), 100 conversations and 10,000
@@ -401,7 +402,7 @@ async function runVendorContender(vendor, contender, shape, key, presigned, boun
                 lists = passNo === 1 && presigned ? presigned : await eightByEightRequests(passShape, ids, key);
             } else {
                 const consumers = conversationIdsFor(passShape, `consumer${passNo}`);
-                if (contender === 'adapter') {
+                if (contender.startsWith('adapter')) {
                     ids = await openThroughAdapter(sut.url, consumers);
                 } else {
                     const opened = await openForBaseline(standIn.info, consumers);
@@ -482,8 +483,8 @@ function report(results, started) {
     const find = (vendor, shape, contender) => results.find((r) => r.vendor === vendor && r.shape === shape && r.contender === contender);
     const lines = [];
     const targets = [];
-    lines.push('| shape | vendor | (a) adapter req/s | (b) baseline req/s | (c) CloudAdapter req/s | a/b | a/c | p50 / p99 ms (a) | (b) | (c) | peak RSS (a) | (b) | (c) |');
-    lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    lines.push('| shape | vendor | (a)\'s host | (a) adapter req/s | (b) baseline req/s | (c) CloudAdapter req/s | a/b | a/c | p50 / p99 ms (a) | (b) | (c) | peak RSS (a) | (b) | (c) |');
+    lines.push('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const shape of SHAPES) {
         const c = find('cloud', shape.name, 'cloud');
         for (const vendor of ['8x8', 'liveperson']) {
@@ -491,9 +492,13 @@ function report(results, started) {
             const b = find(vendor, shape.name, 'baseline');
             const ab = ratio(a.rps, b.rps);
             const ac = ratio(a.rps, c.rps);
-            lines.push(
-                `| ${shape.name} | ${vendor} | ${fmt(a.rps)} | ${fmt(b.rps)} | ${fmt(c.rps)} | ${fmt(ab, 2)} | ${fmt(ac, 2)} | ${fmt(a.p50)} / ${fmt(a.p99)} | ${fmt(b.p50)} / ${fmt(b.p99)} | ${fmt(c.p50)} / ${fmt(c.p99)} | ${mb(a.memory1.peak)} | ${mb(b.memory1.peak)} | ${mb(c.memory1.peak)} |`
-            );
+            // One row per host of (a); (b) and (c) repeat on the Agents SDK row so each row reads on its own.
+            for (const [host, run] of [['botbuilder', a], ['Agents SDK', find(vendor, shape.name, 'adapter-agents')]]) {
+                if (!run) continue;
+                lines.push(
+                    `| ${shape.name} | ${vendor} | ${host} | ${fmt(run.rps)} | ${fmt(b.rps)} | ${fmt(c.rps)} | ${fmt(ratio(run.rps, b.rps), 2)} | ${fmt(ratio(run.rps, c.rps), 2)} | ${fmt(run.p50)} / ${fmt(run.p99)} | ${fmt(b.p50)} / ${fmt(b.p99)} | ${fmt(c.p50)} / ${fmt(c.p99)} | ${mb(run.memory1.peak)} | ${mb(b.memory1.peak)} | ${mb(c.memory1.peak)} |`
+                );
+            }
             targets.push(`| a/b ≥ 0.8 — ${vendor}, ${shape.name} | ${fmt(ab, 2)} | ${verdict(ab >= 0.8)} |`);
             targets.push(`| a/c ≥ 1.5 — ${vendor}, ${shape.name} | ${fmt(ac, 2)} | ${verdict(ac >= 1.5)} |`);
         }
@@ -507,7 +512,10 @@ function report(results, started) {
         const bounded = find(vendor, SHAPES[2].name, 'adapter-bounded');
         targets.push(`| … the same with (a)'s Storage and de-duplication store bounded to one pass (${fmt(bounded.bounds)} items each) — ${vendor} | ${growthText(bounded)} | ${verdict(noGrowth(bounded))} |`);
     }
-    const calls = (vendor) => JSON.stringify(find(vendor, SHAPES[1].name, 'adapter').calls);
+    const calls = (vendor, contender = 'adapter') => JSON.stringify(find(vendor, SHAPES[1].name, contender).calls);
+    const agentsVersusBotbuilder = SHAPES.flatMap((shape) =>
+        ['8x8', 'liveperson'].map((vendor) => ratio(find(vendor, shape.name, 'adapter-agents').rps, find(vendor, shape.name, 'adapter').rps))
+    );
     const notesFile = path.join(__dirname, 'notes.md');
     const notes = fs.existsSync(notesFile) ? fs.readFileSync(notesFile, 'utf8') : '';
     return `# Benchmarks
@@ -521,7 +529,12 @@ Every contender runs with \`node --max-old-space-size=${HEAP_LIMIT_MB}\` (a cont
 the vendor API. autocannon sends pre-signed webhooks to three contenders, each in its own process, the vendor side being the
 project's own stand-in in another process (replies are counted there):
 
-- **(a) adapter** — the echo example (Express + \`EightByEightAdapter\` / \`LivePersonAdapter\` + botbuilder \`ActivityHandler\`).
+- **(a) adapter** — the echo example (Express + \`EightByEightAdapter\` / \`LivePersonAdapter\` + botbuilder \`ActivityHandler\`),
+  on each of the library's two hosts: *botbuilder* (\`botbuilder-contact-center\`, the echo bot an \`ActivityHandler\`) and
+  *Agents SDK* (\`BOT_HOST=agents\`: the same server with \`botbuilder-contact-center/agents\`' adapters on
+  \`@microsoft/agents-hosting\`'s \`BaseAdapter\`, the echo bot an \`AgentApplication\` with the same replies). Each host's
+  process loads only its own SDK. The targets below are (a)'s on botbuilder; the Agents SDK rows have throughput, latency
+  and peak RSS, not the memory and half-rate runs.
 - **(b) baseline** — plain \`node:http\` doing the same essential work by hand: verify the signature (8x8: RS256 JWS over the
   CRC32 of the body; LivePerson: HMAC-SHA1), parse, keep each conversation in order, make the same outbound calls with an
   undici keep-alive pool (8x8: typing + message; LivePerson: COMPOSING, the message, ACTIVE, and meanwhile ACCEPT, READ).
@@ -544,7 +557,9 @@ message answered with exactly one reply, replies in order per conversation, no v
 
 ${lines.join('\n')}
 
-Vendor calls per 100-conversation run of (a): 8x8 ${calls('8x8')}; LivePerson ${calls('liveperson')}.
+Vendor calls per 100-conversation run of (a): 8x8 ${calls('8x8')}; LivePerson ${calls('liveperson')}. On the Agents SDK host:
+8x8 ${calls('8x8', 'adapter-agents')}; LivePerson ${calls('liveperson', 'adapter-agents')}.
+(a) on the Agents SDK host against (a) on botbuilder, req/s: ${fmt(Math.min(...agentsVersusBotbuilder), 2)}–${fmt(Math.max(...agentsVersusBotbuilder), 2)}× over the ${agentsVersusBotbuilder.length} rows.
 
 ## Targets
 
@@ -566,12 +581,12 @@ async function main() {
     const key = { kid: 'sandbox-key-1', pem: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) };
     if (PROFILE) fs.mkdirSync(path.join(__dirname, 'profiles'), { recursive: true });
     const results = [];
-    const note = (r) => console.log(`  ${r.vendor.padEnd(10)} ${r.contender.padEnd(8)} ${r.shape.padEnd(22)} ${fmt(r.rps).padStart(7)} req/s  p50 ${fmt(r.p50)} ms  p99 ${fmt(r.p99)} ms  peak ${mb(r.memory1.peak)}`);
+    const note = (r) => console.log(`  ${r.vendor.padEnd(10)} ${r.contender.padEnd(15)} ${r.shape.padEnd(22)} ${fmt(r.rps).padStart(7)} req/s  p50 ${fmt(r.p50)} ms  p99 ${fmt(r.p99)} ms  peak ${mb(r.memory1.peak)}`);
     console.log(`bench on ${machine()}${QUICK ? ' (quick)' : ''}`);
     for (const shape of SHAPES) {
         const presigned = await eightByEightRequests(shape, conversationIdsFor(shape, 'c1'), key);
         for (const vendor of ['8x8', 'liveperson']) {
-            for (const contender of ['baseline', 'adapter']) {
+            for (const contender of ['baseline', 'adapter', 'adapter-agents']) {
                 const r = { vendor, contender, shape: shape.name, ...(await runVendorContender(vendor, contender, shape, key, vendor === '8x8' ? presigned : undefined)) };
                 results.push(r);
                 note(r);

@@ -3,6 +3,8 @@
  * Benchmark child process: the system under test, one of three contenders answering the same webhooks:
  *
  * - `adapter`:  this library — the example server (Express + EightByEightAdapter / LivePersonAdapter) with the echo bot;
+ *               `adapter-agents` is the same server on the Microsoft 365 Agents SDK host (`BOT_HOST=agents`: the
+ *               adapters of `botbuilder-contact-center/agents` running the echo bot as an `AgentApplication`);
  * - `baseline`: plain node:http doing the same essential work by hand: verify the signature, parse, keep each
  *               conversation in order, make the same outbound calls (typing / chat states, the reply, receipts,
  *               the receipts concurrently with the reply as the adapter sends them) with an undici keep-alive pool;
@@ -82,15 +84,16 @@ function listen(server) {
 
 // ---- (a) this library ------------------------------------------------------------------------------------------
 
-async function startAdapter() {
+/** `host`: `botbuilder` (contender `adapter`) or `agents` (contender `adapter-agents`); only that SDK is loaded. */
+async function startAdapter(host) {
     const { startExample } = require('botbuilder-contact-center-examples/lib/server');
     const config =
         vendor === '8x8'
             ? { port: 0, eightByEight: { apiKey: standIn.apiKey, baseUrl: standIn.url } }
             : { port: 0, livePerson: { accountId: standIn.accountId, clientId: standIn.clientId, clientSecret: standIn.clientSecret, csdsUrl: standIn.url } };
-    const { BoundedMemoryStorage, MemoryDeduplicationStore } = require('botbuilder-contact-center');
+    const { BoundedMemoryStorage, MemoryDeduplicationStore } = require('botbuilder-contact-center/protocol');
     const state = bounds === undefined ? undefined : { storage: new BoundedMemoryStorage({ maxItems: bounds }), deduplicationStore: new MemoryDeduplicationStore({ maxEntries: bounds }) };
-    const running = await startExample(config, silent, { state });
+    const running = await startExample(config, silent, { host, state });
     process.send({ ready: true, url: running.url.replace('localhost', '127.0.0.1') });
 }
 
@@ -229,6 +232,7 @@ function startCloudAdapter() {
     listen(http.createServer(app));
 }
 
-if (contender === 'adapter') startAdapter();
+if (contender === 'adapter') startAdapter('botbuilder');
+else if (contender === 'adapter-agents') startAdapter('agents');
 else if (contender === 'baseline') (vendor === '8x8' ? startBaseline8x8() : startBaselineLivePerson());
 else startCloudAdapter();

@@ -7,14 +7,10 @@
 export { EightByEightConnector } from './eightbyeight/connector';
 export type { EightByEightInboundEvent } from './eightbyeight/connector';
 export type { EightByEightAdapterOptions, EightByEightHandBackOptions } from './eightbyeight/options';
-export {
-    EIGHT_BY_EIGHT_CHANNEL_ID,
-    QUICK_REPLIES_CONTENT_TYPE,
-    EightByEightEventNames,
-    toActivities as eightByEightToActivities,
-    fromActivity as eightByEightFromActivity,
-} from './eightbyeight/mapper';
-export type { EightByEightConversationRecord, EightByEightHandoffContext, EightByEightRequest, ConversationOwner } from './eightbyeight/mapper';
+export { EIGHT_BY_EIGHT_CHANNEL_ID, QUICK_REPLIES_CONTENT_TYPE, EightByEightEventNames, toActivities as eightByEightToActivities } from './eightbyeight/inboundMapper';
+export { fromActivity as eightByEightFromActivity } from './eightbyeight/outboundMapper';
+export type { EightByEightConversationRecord, ConversationOwner } from './eightbyeight/inboundMapper';
+export type { EightByEightHandoffContext, EightByEightRequest } from './eightbyeight/outboundMapper';
 export { parseEightByEightEvent } from './eightbyeight/events';
 export type { EightByEightEvent } from './eightbyeight/events';
 export { EightByEightClient } from './eightbyeight/client';
@@ -24,16 +20,10 @@ export { LivePersonConnector } from './liveperson/connector';
 export type { OpenConversationOptions, LivePersonInboundEvent } from './liveperson/connector';
 export type { LivePersonAdapterOptions, LivePersonCardRendering } from './liveperson/options';
 export type { ConversationRequestOptions } from './liveperson/client';
-export {
-    LIVEPERSON_CHANNEL_ID,
-    STRUCTURED_CONTENT_TYPE,
-    HOSTED_FILE_CONTENT_TYPE,
-    LivePersonEventNames,
-    messagingChangeToActivities as livePersonMessagingChangeToActivities,
-    conversationChangeToActivities as livePersonConversationChangeToActivities,
-    fromActivity as livePersonFromActivity,
-} from './liveperson/mapper';
-export type { LivePersonConversationRecord, LivePersonHandoffContext, LivePersonSendRequest } from './liveperson/mapper';
+export { LIVEPERSON_CHANNEL_ID, STRUCTURED_CONTENT_TYPE, HOSTED_FILE_CONTENT_TYPE, LivePersonEventNames, messagingChangeToActivities as livePersonMessagingChangeToActivities, conversationChangeToActivities as livePersonConversationChangeToActivities } from './liveperson/inboundMapper';
+export { fromActivity as livePersonFromActivity } from './liveperson/outboundMapper';
+export type { LivePersonConversationRecord } from './liveperson/inboundMapper';
+export type { LivePersonHandoffContext, LivePersonSendRequest } from './liveperson/outboundMapper';
 export { parseLivePersonNotification } from './liveperson/events';
 export type { LivePersonChange, LivePersonMessagingChange, LivePersonConversationChange } from './liveperson/events';
 export { LivePersonClient } from './liveperson/client';

@@ -9,12 +9,16 @@ import { join, relative, sep } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { expect } from 'chai';
 import { Activity as AgentsActivity } from '@microsoft/agents-activity';
+import { MessageFactory as AgentsMessageFactory } from '@microsoft/agents-hosting';
+import { MessageFactory as BotbuilderMessageFactory } from 'botbuilder';
 import { EightByEightSandbox, LivePersonSandbox, type RecordedRequest } from 'botbuilder-contact-center-sandbox';
 import { ActivityTypes, type PlainActivity } from '../src/core/activity';
 import { parseEightByEightEvent } from '../src/eightbyeight/events';
-import { EightByEightEventNames, toActivities, type EightByEightConversationRecord } from '../src/eightbyeight/mapper';
+import { EightByEightEventNames, toActivities, type EightByEightConversationRecord } from '../src/eightbyeight/inboundMapper';
+import { fromActivity as eightByEightFromActivity } from '../src/eightbyeight/outboundMapper';
 import { parseLivePersonNotification } from '../src/liveperson/events';
-import { conversationChangeToActivities, messagingChangeToActivities, type LivePersonConversationRecord } from '../src/liveperson/mapper';
+import { fromActivity as livePersonFromActivity } from '../src/liveperson/outboundMapper';
+import { conversationChangeToActivities, messagingChangeToActivities, type LivePersonConversationRecord } from '../src/liveperson/inboundMapper';
 import { capturingLogger, listen, waitUntil } from './helpers';
 import { hosts, type TestActivity, type TestContext, type TestEightByEightAdapter, type TestHost, type TestLivePersonAdapter, type TestLogic } from './hosts';
 
@@ -518,6 +522,26 @@ describe('host parity: vendor payloads with empty strings reach the bot on both 
                 expect(message?.text).to.equal('Shall I refund it?');
                 expect(message?.suggestedActions?.actions.map((a) => a.value)).to.deep.equal(['yes']);
             });
+        });
+    }
+});
+
+describe("host parity: each SDK's MessageFactory.suggestedActions posts back the choice's text", () => {
+    // botbuilder gives each imBack the value 'Red'; the Agents SDK gives { text: 'Red' }. A click must come back as "Red".
+    const factories: Array<{ name: string; build: () => PlainActivity }> = [
+        { name: 'botbuilder', build: () => BotbuilderMessageFactory.suggestedActions(['Red', 'Green'], 'Pick a color') as PlainActivity },
+        { name: 'agents', build: () => JSON.parse(AgentsMessageFactory.suggestedActions(['Red', 'Green'], 'Pick a color').toJsonString()) as PlainActivity },
+    ];
+    for (const { name, build } of factories) {
+        it(`${name}: 8x8 quick replies and LivePerson publishText carry "Red" and "Green"`, () => {
+            const activity = { ...build(), conversation: { id: 'c1' } };
+            const [message] = eightByEightFromActivity(activity);
+            expect(message.body.cards).to.deep.equal([
+                { contentType: 'application/8x8.quick.replies', content: { options: [{ title: 'Red', data: { postback: 'Red' } }, { title: 'Green', data: { postback: 'Green' } }] } },
+            ]);
+            const { requests } = livePersonFromActivity(activity, { record: {}, cardRendering: 'text' });
+            const replies = (requests[0].body.event as { quickReplies: { replies: Array<{ click: { actions: Array<{ text: string }> } }> } }).quickReplies.replies;
+            expect(replies.map((reply) => reply.click.actions[0].text)).to.deep.equal(['Red', 'Green']);
         });
     }
 });

@@ -1,20 +1,12 @@
 import { ActivityHandler, ActivityTypes, CardFactory, EventFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import { COLOR_QUESTION, COLORS, GOODBYE, GREETING, NAME_CARD, echoCommand, echoOf, hasNewcomers, isCardSubmit, submittedOf } from './echoReplies';
 
-/** The Adaptive Card the echo bot sends for `card`: one text input (`name`) and a submit button. */
-export const NAME_CARD = {
-    type: 'AdaptiveCard',
-    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-    version: '1.3',
-    body: [
-        { type: 'TextBlock', text: 'What is your name?', weight: 'Bolder', size: 'Medium', wrap: true },
-        { type: 'Input.Text', id: 'name', placeholder: 'Your name' },
-    ],
-    actions: [{ type: 'Action.Submit', title: 'Send' }],
-};
+export { NAME_CARD } from './echoReplies';
 
 /**
- * The echo bot of DESIGN.md's example app contract. It knows nothing about 8x8 or LivePerson: the same bot runs
- * behind any adapter.
+ * The echo bot of DESIGN.md's example app contract, on botbuilder v4 (the Agents SDK version is
+ * src/agents/echoAgent.ts; both answer from ./echoReplies). It knows nothing about 8x8 or LivePerson: the same bot
+ * runs behind any adapter.
  *
  * - greets members who join;
  * - for a text message sends `typing`, then: `card` → an Adaptive Card; `options` → "Pick a color" with
@@ -26,10 +18,7 @@ export class EchoBot extends ActivityHandler {
     constructor() {
         super();
         this.onMembersAdded(async (context, next) => {
-            const newcomers = (context.activity.membersAdded ?? []).filter((m) => m.id !== context.activity.recipient.id);
-            if (newcomers.length > 0) {
-                await context.sendActivity('Hello! I echo what you say. Try "card", "options", "agent" or "bye".');
-            }
+            if (hasNewcomers(context.activity)) await context.sendActivity(GREETING);
             await next();
         });
 
@@ -41,28 +30,27 @@ export class EchoBot extends ActivityHandler {
 
     private async answer(context: TurnContext): Promise<void> {
         const { text, value } = context.activity;
-        if (!text && value !== undefined) {
-            await context.sendActivity(`You sent: ${JSON.stringify(value)}`);
+        if (isCardSubmit(context.activity)) {
+            await context.sendActivity(submittedOf(value));
             return;
         }
         await context.sendActivity({ type: ActivityTypes.Typing });
-        const command = (text ?? '').trim();
-        switch (command.toLowerCase()) {
+        switch (echoCommand(text)) {
             case 'card':
                 await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(NAME_CARD)));
                 return;
             case 'options':
-                await context.sendActivity(MessageFactory.suggestedActions(['Red', 'Green', 'Blue'], 'Pick a color'));
+                await context.sendActivity(MessageFactory.suggestedActions(COLORS, COLOR_QUESTION));
                 return;
             case 'agent':
                 await context.sendActivity(EventFactory.createHandoffInitiation(context, {}));
                 return;
             case 'bye':
-                await context.sendActivity('Goodbye!');
+                await context.sendActivity(GOODBYE);
                 await context.sendActivity({ type: ActivityTypes.EndOfConversation });
                 return;
             default:
-                await context.sendActivity(`Echo: ${command}`);
+                await context.sendActivity(echoOf(text));
         }
     }
 }

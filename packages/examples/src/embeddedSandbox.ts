@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EightByEightSandbox, LivePersonSandbox, SandboxPage } from 'botbuilder-contact-center-sandbox';
-import type { Logger } from 'botbuilder-contact-center';
-import { startExample, type Bot, type RunningExample } from './server';
+import type { Logger } from 'botbuilder-contact-center/protocol';
+import type { ExampleBot, HostName } from './host';
+import { startExample, type RunningExample } from './server';
 
 /** The example running against embedded stand-ins, with the sandbox page mounted at `/sandbox/`. */
 export interface RunningSandboxExample extends RunningExample {
@@ -14,8 +15,9 @@ export interface RunningSandboxExample extends RunningExample {
 /**
  * Starts the 8x8 and LivePerson stand-ins on loopback, the example server configured for them (as it would be for
  * the real vendors, only with local URLs and the stand-ins' credentials), and the sandbox page on the same server.
+ * `host` and `bot` as for {@link startExample}: default the echo bot on botbuilder.
  */
-export async function startWithSandbox(port: number, logger: Logger = console, bot?: Bot): Promise<RunningSandboxExample> {
+export async function startWithSandbox(port: number, logger: Logger = console, bot?: ExampleBot, host?: HostName): Promise<RunningSandboxExample> {
     // Redeliveries as the vendors do them: 8x8 retries a few times (its count is undocumented), LivePerson with a
     // doubling pause from 2 s.
     const eightByEightSandbox = new EightByEightSandbox({ webhookRetries: 3, webhookRetryDelayMs: 1000 });
@@ -35,7 +37,7 @@ export async function startWithSandbox(port: number, logger: Logger = console, b
             },
         },
         logger,
-        { bot, mounts: { '/sandbox': (req: IncomingMessage, res: ServerResponse) => page!.handle(req, res) } }
+        { host, bot, mounts: { '/sandbox': (req: IncomingMessage, res: ServerResponse) => page!.handle(req, res) } }
     );
     const local = running.url.replace('localhost', '127.0.0.1');
     eightByEightSandbox.webhookUrl = `${local}/api/8x8/webhook`;
@@ -47,8 +49,11 @@ export async function startWithSandbox(port: number, logger: Logger = console, b
         eightByEightSandbox,
         livePersonSandbox,
         async close() {
-            await running.close();
+            // The stand-ins first: they finish their background deliveries (e.g. LivePerson's notifications of the
+            // bot's own events) while the server can still answer them; the other way round each would be retried
+            // against a closed port for about a minute before the process could exit.
             await Promise.all([eightByEightSandbox.stop(), livePersonSandbox.stop()]);
+            await running.close();
         },
     };
 }

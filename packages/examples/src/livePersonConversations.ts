@@ -1,13 +1,15 @@
 import type { Request, Response } from 'express';
-import { VendorApiError, type LivePersonAdapter, type Logger } from 'botbuilder-contact-center';
+import { VendorApiError, type Logger } from 'botbuilder-contact-center/protocol';
+import type { HostedLivePerson } from './host';
 
 /**
  * `POST /api/liveperson/conversations` `{ consumerId, skillId?, text? }` → `201 { conversationId }`: opens a
  * LivePerson conversation for a consumer and, with `text`, says it as the consumer's first message. Example-only: a
  * real bot opens conversations from its own logic (e.g. when a customer elsewhere asks for a human); do not expose
- * this route to the internet without authentication.
+ * this route to the internet without authentication. The same on both hosts: `livePerson` opens it with that host's
+ * adapter (`openConversation`, then `continueConversation`).
  */
-export function openLivePersonConversation(adapter: LivePersonAdapter, logger: Logger, defaultSkillId?: string) {
+export function openLivePersonConversation(livePerson: Pick<HostedLivePerson<unknown>, 'openConversation'>, logger: Logger, defaultSkillId?: string) {
     return async (req: Request, res: Response): Promise<void> => {
         const body = req.body as Record<string, unknown> | undefined;
         const problem = validate(body);
@@ -17,9 +19,8 @@ export function openLivePersonConversation(adapter: LivePersonAdapter, logger: L
         }
         const { consumerId, skillId, text } = body as { consumerId: string; skillId?: string; text?: string };
         try {
-            const reference = await adapter.openConversation({ consumerId, skillId: skillId ?? defaultSkillId });
-            if (text) await adapter.continueConversation(reference, (context) => context.sendActivity(text));
-            res.status(201).json({ conversationId: reference.conversation!.id });
+            const conversationId = await livePerson.openConversation({ consumerId, skillId: skillId ?? defaultSkillId }, text);
+            res.status(201).json({ conversationId });
         } catch (err) {
             logger.error(`liveperson: could not open a conversation for ${consumerId}: ${(err as Error).message}`);
             const status = err instanceof VendorApiError ? 502 : 500;

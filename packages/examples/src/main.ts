@@ -1,28 +1,35 @@
-/** `npm start`: the echo example, against the real vendors when configured, else against the embedded sandbox. */
+/**
+ * `npm start`: the echo example, against the real vendors when configured, else against the embedded sandbox.
+ * `BOT_HOST` chooses the bot framework: `botbuilder` (default) or `agents` (the Microsoft 365 Agents SDK; `npm run
+ * start:agents`, `npm run start:agents:dialogs`).
+ */
 import { readConfig } from './config';
 import { startWithSandbox } from './embeddedSandbox';
+import { loadHost, readHostName } from './host';
 import { startExample } from './server';
-import { EchoBot } from './echoBot';
-import { DialogBot } from './dialogs/dialogBot';
 
 async function main(): Promise<void> {
     const config = readConfig(process.env);
+    const host = await loadHost(readHostName(process.env));
     // `npm start` runs the echo bot; `npm run start:dialogs` (argument "dialogs") the dialogs bot.
     const dialogs = process.argv[2] === 'dialogs';
-    const bot = dialogs ? new DialogBot() : new EchoBot();
-    const name = dialogs ? 'Dialogs bot' : 'Echo bot';
+    const bot = host.createBot(dialogs ? 'dialogs' : 'echo');
+    const name = `${dialogs ? 'Dialogs bot' : 'Echo bot'} (${host.title} host)`;
     if (!config.eightByEight && !config.livePerson) {
         // No vendor configured: run against the embedded stand-ins, with the browser page.
-        const running = await startWithSandbox(config.port, console, bot);
+        const running = await startWithSandbox(config.port, console, bot, host.name);
         console.log(`${name} listening on ${running.url}, with an embedded 8x8 and LivePerson sandbox (no account needed).`);
         console.log('');
         console.log(`  Open ${running.pageUrl} to chat with the bot as an 8x8 customer and as a LivePerson agent.`);
         console.log('');
-        console.log('  (Set EIGHTBYEIGHT_API_KEY or LIVEPERSON_ACCOUNT_ID/CLIENT_ID/CLIENT_SECRET to talk to the real vendors instead.)');
+        console.log('  (Set EIGHTBYEIGHT_API_KEY or LIVEPERSON_ACCOUNT_ID/CLIENT_ID/CLIENT_SECRET to talk to the real vendors instead;');
+        console.log(
+            `   BOT_HOST=${host.name === 'agents' ? 'botbuilder' : 'agents'} to run the bot on ${host.name === 'agents' ? 'botbuilder v4' : 'the Microsoft 365 Agents SDK'}.)`
+        );
         stopOnSignals(running.close);
         return;
     }
-    const running = await startExample(config, console, { bot });
+    const running = await startExample(config, console, { host: host.name, bot });
     console.log(`${name} listening on ${running.url}`);
     console.log(`  GET  ${running.url}/healthz`);
     if (config.eightByEight) {

@@ -1,45 +1,46 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { TurnContext } from 'botbuilder';
-import { EightByEightAdapter, LivePersonAdapter, type Logger, type WebhookPipelineOptions } from 'botbuilder-contact-center';
-import { EchoBot } from './echoBot';
+import type { Logger, WebhookPipelineOptions } from 'botbuilder-contact-center/protocol';
 import type { ExampleConfig } from './config';
+import { loadHost, type ExampleBot, type ExampleHost, type HostName } from './host';
 import { openLivePersonConversation } from './livePersonConversations';
-import { turnErrorHandler } from './turnErrors';
 
-/** What the server runs: any botbuilder bot (an `ActivityHandler`). */
-export interface Bot {
-    run(context: TurnContext): Promise<void>;
-}
+export type { AgentsBot, Bot, ExampleBot, HostName } from './host';
 
 /** A running example server. */
 export interface RunningExample {
     url: string;
     server: Server;
-    eightByEight?: EightByEightAdapter;
-    livePerson?: LivePersonAdapter;
+    /** The host serving the bot. */
+    host: ExampleHost;
+    /** The adapters (the botbuilder or the Agents SDK class, per host). */
+    eightByEight?: ReturnType<ExampleHost['eightByEight']>['adapter'];
+    livePerson?: ReturnType<ExampleHost['livePerson']>['adapter'];
     close(): Promise<void>;
 }
 
 /**
  * Builds and starts the example server: `POST /api/8x8/webhook`, `POST /api/liveperson/webhook`,
  * `POST /api/liveperson/conversations`, `GET /healthz`. The webhook routes have no body parser in front of them:
- * the adapters read and verify the raw bytes.
+ * the adapters read and verify the raw bytes. The same routes and answers on either host.
  */
 export async function startExample(
     config: ExampleConfig,
     logger: Logger = console,
     extras: {
-        /** The bot to run; default the echo bot. */
-        bot?: Bot;
+        /** The bot framework serving the bot (`BOT_HOST`); default botbuilder. */
+        host?: HostName;
+        /** The bot to run, one for that host; default the host's echo bot. */
+        bot?: ExampleBot;
         /** Extra handlers mounted under a path (the embedded sandbox page). */
         mounts?: Record<string, (req: IncomingMessage, res: ServerResponse) => void>;
         /** Where the adapters keep their per-conversation state; default each adapter's bounded in-memory stores. */
         state?: Pick<WebhookPipelineOptions, 'storage' | 'deduplicationStore'>;
     } = {}
 ): Promise<RunningExample> {
-    const bot = extras.bot ?? new EchoBot();
+    const host = await loadHost(extras.host);
+    const bot = extras.bot ?? host.createBot('echo');
     const mounts = extras.mounts ?? {};
     const app = express();
     app.disable('x-powered-by');
@@ -47,46 +48,54 @@ export async function startExample(
     // The webhook routes are served straight from node:http, in front of Express: they are the hot path (Express's
     // router is ~8% of a turn's CPU and allocations, see docs/benchmarks.md), and the adapters need nothing from it —
     // they read the raw body and answer every method themselves (405 for non-POST). `app.post(...)` works as well.
+    // (Nor does the Agents host use agents-hosting-express's startServer: its global express.json() would consume the
+    // raw bytes the signatures are computed over.)
     const webhooks = new Map<string, (req: IncomingMessage, res: ServerResponse) => void>();
-    let eightByEight: EightByEightAdapter | undefined;
+    let eightByEight: ReturnType<ExampleHost['eightByEight']> | undefined;
     if (config.eightByEight) {
-        eightByEight = new EightByEightAdapter({
-            apiKey: config.eightByEight.apiKey,
-            baseUrl: config.eightByEight.baseUrl,
-            tenant: config.eightByEight.tenant,
-            handoffQueueId: config.eightByEight.queueId,
-            logger,
-            ...extras.state,
-        });
-        eightByEight.onTurnError = turnErrorHandler('8x8', logger);
-        const adapter = eightByEight;
-        webhooks.set('/api/8x8/webhook', (req, res) => adapter.process(req, res, (context) => bot.run(context)));
+        const hosted = host.eightByEight(
+            {
+                apiKey: config.eightByEight.apiKey,
+                baseUrl: config.eightByEight.baseUrl,
+                tenant: config.eightByEight.tenant,
+                handoffQueueId: config.eightByEight.queueId,
+                logger,
+                ...extras.state,
+            },
+            bot,
+            logger
+        );
+        eightByEight = hosted;
+        webhooks.set('/api/8x8/webhook', (req, res) => void hosted.process(req, res));
     } else {
         app.post('/api/8x8/webhook', (_req, res) => {
             res.status(404).json({ error: 'The 8x8 route is not enabled: set EIGHTBYEIGHT_API_KEY.' });
         });
     }
 
-    let livePerson: LivePersonAdapter | undefined;
+    let livePerson: ReturnType<ExampleHost['livePerson']> | undefined;
     if (config.livePerson) {
         const lp = config.livePerson;
-        livePerson = new LivePersonAdapter({
-            accountId: lp.accountId,
-            clientId: lp.clientId,
-            clientSecret: lp.clientSecret,
-            csdsUrl: lp.csdsUrl,
-            sentinelUrl: lp.sentinelUrl,
-            idpUrl: lp.idpUrl,
-            messagingUrl: lp.messagingUrl,
-            skillId: lp.skillId,
-            handoffSkillId: lp.handoffSkillId,
-            logger,
-            ...extras.state,
-        });
-        livePerson.onTurnError = turnErrorHandler('liveperson', logger);
-        const adapter = livePerson;
-        webhooks.set('/api/liveperson/webhook', (req, res) => adapter.process(req, res, (context) => bot.run(context)));
-        app.post('/api/liveperson/conversations', express.json({ limit: '16kb' }), openLivePersonConversation(adapter, logger, lp.skillId));
+        const hosted = host.livePerson(
+            {
+                accountId: lp.accountId,
+                clientId: lp.clientId,
+                clientSecret: lp.clientSecret,
+                csdsUrl: lp.csdsUrl,
+                sentinelUrl: lp.sentinelUrl,
+                idpUrl: lp.idpUrl,
+                messagingUrl: lp.messagingUrl,
+                skillId: lp.skillId,
+                handoffSkillId: lp.handoffSkillId,
+                logger,
+                ...extras.state,
+            },
+            bot,
+            logger
+        );
+        livePerson = hosted;
+        webhooks.set('/api/liveperson/webhook', (req, res) => void hosted.process(req, res));
+        app.post('/api/liveperson/conversations', express.json({ limit: '16kb' }), openLivePersonConversation(hosted, logger, lp.skillId));
     } else {
         app.post(['/api/liveperson/webhook', '/api/liveperson/conversations'], (_req, res) => {
             res.status(404).json({ error: 'The LivePerson routes are not enabled: set LIVEPERSON_ACCOUNT_ID, LIVEPERSON_CLIENT_ID and LIVEPERSON_CLIENT_SECRET.' });
@@ -120,8 +129,9 @@ export async function startExample(
     return {
         url,
         server,
-        eightByEight,
-        livePerson,
+        host,
+        eightByEight: eightByEight?.adapter,
+        livePerson: livePerson?.adapter,
         async close() {
             server.closeAllConnections();
             await new Promise<void>((resolve) => server.close(() => resolve()));

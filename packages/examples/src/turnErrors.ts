@@ -1,14 +1,32 @@
-import { ActivityMappingError, UnsupportedOperationError, type Logger } from 'botbuilder-contact-center';
 import type { TurnContext } from 'botbuilder';
+import type { TurnContext as AgentsTurnContext } from '@microsoft/agents-hosting';
+import { ActivityMappingError, UnsupportedOperationError, type Logger } from 'botbuilder-contact-center/protocol';
 
 /**
- * The examples' `onTurnError`. A failure that a retry can fix (the vendor API was down) is rethrown: the webhook is
- * answered 500, the vendor redelivers the event and the turn runs again, so nothing accepted is lost. A failure no
- * retry can fix (the bot asked for something the channel cannot show or do) is logged and answered with an apology
- * instead, so the vendor does not redeliver the same event over and over.
+ * The examples' `onTurnError`, for botbuilder adapters. A failure that a retry can fix (the vendor API was down) is
+ * rethrown: the webhook is answered 500, the vendor redelivers the event and the turn runs again, so nothing accepted
+ * is lost. A failure no retry can fix (the bot asked for something the channel cannot show or do) is logged and
+ * answered with an apology instead, so the vendor does not redeliver the same event over and over.
  */
-export function turnErrorHandler(vendor: string, logger: Logger) {
-    return async (context: TurnContext, error: Error): Promise<void> => {
+export function turnErrorHandler(vendor: string, logger: Logger): (context: TurnContext, error: Error) => Promise<void> {
+    return handleTurnError(vendor, logger);
+}
+
+/**
+ * The same `onTurnError` for the Agents SDK adapters (`botbuilder-contact-center/agents`). Set it on the adapter:
+ * `AgentApplication.onError` goes to the application's own CloudAdapter, not to the adapter running the turn.
+ */
+export function agentsTurnErrorHandler(vendor: string, logger: Logger): (context: AgentsTurnContext, error: Error) => Promise<void> {
+    return handleTurnError(vendor, logger);
+}
+
+/** Both SDKs' TurnContext, as far as the handler uses it. */
+interface ApologisingContext {
+    sendActivity(text: string): Promise<unknown>;
+}
+
+function handleTurnError(vendor: string, logger: Logger) {
+    return async (context: ApologisingContext, error: Error): Promise<void> => {
         const permanent = error instanceof ActivityMappingError || error instanceof UnsupportedOperationError;
         logger.error(`${vendor} turn failed${permanent ? ' (not retried)' : ''}: ${error instanceof Error ? error.message : String(error)}`);
         if (!permanent) throw error;

@@ -21,7 +21,18 @@ export function quickReplyChoices(vendor: string, actions: CardAction[]): QuickR
             throw new ActivityMappingError(`${vendor}: suggested action ${index} of type "${action.type}" is not supported; use imBack, postBack or messageBack.`);
         }
         const value = action.type === ActionTypes.MessageBack ? (action.text ?? action.value) : (action.value ?? action.title);
-        const postback = typeof value === 'string' ? value : JSON.stringify(value ?? '');
-        return { title: action.title ?? postback, postback };
+        return { title: action.title ?? postbackText(value), postback: postbackText(value) };
     });
 }
+
+/**
+ * The text a click posts back. The Agents SDK's `MessageFactory.suggestedActions(['Red'])` gives each imBack the value
+ * `{ text: 'Red' }` (botbuilder's gives `'Red'`): both post back "Red", so prompts recognise the choice either way.
+ */
+function postbackText(value: unknown): string {
+    if (typeof value === 'string') return value;
+    const text = (value as { text?: unknown } | null | undefined)?.text;
+    if (typeof text === 'string' && Object.keys(value as object).length === 1) return text;
+    return JSON.stringify(value ?? '');
+}
+

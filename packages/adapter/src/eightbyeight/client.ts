@@ -2,7 +2,7 @@ import { VendorApiError } from '../core/errors';
 import { FormData } from 'undici';
 import { readContentUrl } from '../core/fileContent';
 import type { VendorHttpClient, VendorResponse } from '../core/httpClient';
-import type { EightByEightRequest } from './mapper';
+import type { EightByEightRequest } from './outboundMapper';
 
 /**
  * The only code that talks HTTP to the 8x8 Chat Gateway (https://developer.8x8.com/actions-events/reference/).

@@ -10,7 +10,8 @@ import { VendorHttpClient } from '../core/httpClient';
 import type { TurnScope, VendorEvent } from '../core/turn';
 import { EightByEightClient } from './client';
 import { parseEightByEightEvent, type EightByEightEvent } from './events';
-import { fromActivity, fromInvokeResponse, toActivities, type EightByEightConversationRecord, type InboundMapping } from './mapper';
+import { fromActivity, fromInvokeResponse } from './outboundMapper';
+import { toActivities, type EightByEightConversationRecord, type InboundMapping } from './inboundMapper';
 import { resolveEightByEightOptions, type EightByEightAdapterOptions, type ResolvedEightByEightOptions } from './options';
 import { EightByEightSignatureVerifier, readDeliveryHeaders } from './signature';
 

@@ -2,7 +2,7 @@ import { VendorApiError } from '../core/errors';
 import type { VendorHttpClient } from '../core/httpClient';
 import { describeLivePersonError } from './errors';
 import type { LivePersonAuth } from './auth';
-import type { LivePersonSendRequest } from './mapper';
+import type { LivePersonSendRequest } from './outboundMapper';
 import type { LivePersonServiceDirectory } from './serviceDirectory';
 
 /** How a new conversation is routed and who the consumer is (CONVERSATION request). */

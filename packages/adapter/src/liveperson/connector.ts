@@ -14,16 +14,8 @@ import { LivePersonClient, type ConversationRequestOptions } from './client';
 import { describeLivePersonError } from './errors';
 import { parseLivePersonNotification, type LivePersonChange } from './events';
 import { reRouteToHandoffSkill } from './handoff';
-import {
-    LIVEPERSON_CHANNEL_ID,
-    conversationChangeToActivities,
-    fromActivity,
-    isIgnoredMessagingChange,
-    messagingChangeToActivities,
-    messagingConversationId,
-    type InboundMapping,
-    type LivePersonConversationRecord,
-} from './mapper';
+import { LIVEPERSON_CHANNEL_ID, conversationChangeToActivities, isIgnoredMessagingChange, messagingChangeToActivities, messagingConversationId, type InboundMapping, type LivePersonConversationRecord } from './inboundMapper';
+import { fromActivity } from './outboundMapper';
 import { resolveLivePersonOptions, type LivePersonAdapterOptions, type ResolvedLivePersonOptions } from './options';
 import { LivePersonReceipts } from './receipts';
 import { LivePersonServiceDirectory } from './serviceDirectory';

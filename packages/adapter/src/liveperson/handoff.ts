@@ -2,7 +2,8 @@ import type { PlainActivity } from '../core/activity';
 import type { ConversationRecords } from '../core/conversationRecords';
 import type { Logger } from '../core/logger';
 import type { LivePersonClient } from './client';
-import { handoffPlan, type LivePersonConversationRecord } from './mapper';
+import { handoffPlan } from './outboundMapper';
+import { type LivePersonConversationRecord } from './inboundMapper';
 
 /** What a re-route needs from the connector. */
 export interface LivePersonHandoffDeps {

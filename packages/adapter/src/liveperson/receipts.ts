@@ -2,7 +2,8 @@ import type { ConversationRecords } from '../core/conversationRecords';
 import { describeError, type Logger } from '../core/logger';
 import type { TurnScope } from '../core/turn';
 import type { LivePersonClient } from './client';
-import { acceptStatusRequest, activeChatStateRequest, type LivePersonConversationRecord } from './mapper';
+import { acceptStatusRequest, activeChatStateRequest } from './outboundMapper';
+import { type LivePersonConversationRecord } from './inboundMapper';
 
 /** Turn fact: a COMPOSING chat state was sent in this turn and no ACTIVE followed yet. */
 const COMPOSING = 'liveperson.composing';

@@ -3,14 +3,8 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { ActionTypes, CardFactory, MessageFactory, type Activity } from 'botbuilder';
 import { parseEightByEightEvent, type EightByEightEvent } from '../../src/eightbyeight/events';
-import {
-    EightByEightEventNames,
-    fromActivity,
-    fromInvokeResponse,
-    mediaType,
-    toActivities,
-    type EightByEightConversationRecord,
-} from '../../src/eightbyeight/mapper';
+import { EightByEightEventNames, mediaType, toActivities, type EightByEightConversationRecord } from '../../src/eightbyeight/inboundMapper';
+import { fromActivity, fromInvokeResponse } from '../../src/eightbyeight/outboundMapper';
 import { ActivityMappingError } from '../../src/core/errors';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'eightbyeight', `${name}.json`), 'utf8'));

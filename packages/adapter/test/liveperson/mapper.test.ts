@@ -5,14 +5,8 @@ import { CardFactory, MessageFactory, type Activity } from 'botbuilder';
 import { ActivityMappingError } from '../../src/core/errors';
 import { parseLivePersonNotification, type LivePersonChange } from '../../src/liveperson/events';
 import { inSequenceOrder } from '../../src/liveperson/connector';
-import {
-    LivePersonEventNames,
-    STRUCTURED_CONTENT_TYPE,
-    conversationChangeToActivities,
-    fromActivity,
-    messagingChangeToActivities,
-    type LivePersonConversationRecord,
-} from '../../src/liveperson/mapper';
+import { LivePersonEventNames, STRUCTURED_CONTENT_TYPE, conversationChangeToActivities, messagingChangeToActivities, type LivePersonConversationRecord } from '../../src/liveperson/inboundMapper';
+import { fromActivity } from '../../src/liveperson/outboundMapper';
 import { adaptiveCardText, adaptiveCardToStructuredContent } from '../../src/liveperson/structuredContent';
 
 const fixture = (name: string): any => JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'liveperson', `${name}.json`), 'utf8'));

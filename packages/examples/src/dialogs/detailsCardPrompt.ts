@@ -1,6 +1,7 @@
-import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
 import { Prompt, type PromptOptions, type PromptRecognizerResult, type PromptValidator } from 'botbuilder-dialogs';
-import { readSupportDetails, supportDetailsProblem, type SupportDetails } from './supportDetails';
+import { recognizeSupportDetails, type SupportDetails } from './supportDetails';
+import { checkSupportDetails } from './supportScript';
 
 /**
  * A prompt for the Adaptive Card form: it sends the card, recognises the card's submit (`activity.value`) or a typed
@@ -18,23 +19,9 @@ export class DetailsCardPrompt extends Prompt<SupportDetails> {
     }
 
     protected async onRecognize(context: TurnContext): Promise<PromptRecognizerResult<SupportDetails>> {
-        const { type, value, text } = context.activity;
-        if (type !== ActivityTypes.Message) return { succeeded: false };
-        const details = readSupportDetails(value, text);
-        return details ? { succeeded: true, value: details as SupportDetails } : { succeeded: false };
+        return recognizeSupportDetails(context.activity);
     }
 }
 
-/**
- * Accepts valid details; otherwise says what is wrong and shows the form again. (It sends the retry prompt itself:
- * a prompt does not re-prompt once its validator has replied.)
- */
-const defaultValidator: PromptValidator<SupportDetails> = async (prompt) => {
-    if (!prompt.recognized.succeeded) return false;
-    const problem = supportDetailsProblem(prompt.recognized.value!);
-    if (problem === undefined) return true;
-    await prompt.context.sendActivity(problem);
-    const again = prompt.options.retryPrompt ?? prompt.options.prompt;
-    if (again) await prompt.context.sendActivity(again as Partial<Activity>);
-    return false;
-};
+/** Accepts valid details; otherwise says what is wrong and shows the form again (see checkSupportDetails). */
+const defaultValidator: PromptValidator<SupportDetails> = (prompt) => checkSupportDetails<Partial<Activity>>(prompt);

@@ -1,16 +1,20 @@
-import { ActivityHandler, ActivityTypes, ConversationState, EventFactory, MemoryStorage, UserState, type Activity, type Storage, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { ActivityHandler, ConversationState, EventFactory, MemoryStorage, UserState, type Activity, type Storage, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
-import { SUPPORT_DIALOG, SupportDialog, summary, type SupportRequest } from './supportDialog';
-
-/** Where the conversation stands with a human: requested (waiting in the queue) or accepted (an agent has it). */
-type HandoffState = 'requested' | 'accepted' | undefined;
-
-interface TranscriptLine {
-    role: 'customer' | 'bot';
-    text: string;
-}
-
-const TRANSCRIPT_LINES = 50;
+import { hasNewcomers } from '../echoReplies';
+import { SupportDialog } from './supportDialog';
+import {
+    SUPPORT_DIALOG,
+    appendLine,
+    connecting,
+    filed,
+    handoffContextOf,
+    handoffStatusOutcome,
+    transcriptOf,
+    transcriptTextOf,
+    type HandoffState,
+    type SupportRequest,
+    type TranscriptLine,
+} from './supportScript';
 
 /**
  * The dialogs example: a {@link SupportDialog} run on ConversationState/UserState over a botbuilder Storage
@@ -20,6 +24,8 @@ const TRANSCRIPT_LINES = 50;
  * - at the end files the request (summary) or hands off to a human with `handoff.initiate`, carrying the collected
  *   details in a handoff context both adapters understand and the transcript;
  * - handles `handoff.status`: silent while an agent has the conversation, greets the customer back when it returns.
+ *
+ * The Agents SDK version is src/agents/dialogs/dialogAgent.ts; both decide and say everything from ./supportScript.
  */
 export class DialogBot extends ActivityHandler {
     readonly conversationState: ConversationState;
@@ -41,8 +47,7 @@ export class DialogBot extends ActivityHandler {
         this.dialogs = new DialogSet(this.dialogState).add(new SupportDialog());
 
         this.onMembersAdded(async (context, next) => {
-            const newcomers = (context.activity.membersAdded ?? []).filter((m) => m.id !== context.activity.recipient.id);
-            if (newcomers.length > 0 && !(await this.handoff.get(context))) await this.converse(context);
+            if (hasNewcomers(context.activity) && !(await this.handoff.get(context))) await this.converse(context);
             await next();
         });
         this.onMessage(async (context, next) => {
@@ -78,47 +83,26 @@ export class DialogBot extends ActivityHandler {
     private async conclude(context: TurnContext, request: SupportRequest): Promise<void> {
         await this.profile.set(context, { name: request.name });
         if (request.fileIt) {
-            await context.sendActivity(`Done, ${request.name}: your request is filed.\n${summary(request)}`);
+            await context.sendActivity(filed(request));
             return;
         }
-        await context.sendActivity(`I'm connecting you with a person, ${request.name}. They will see what you told me; please wait a moment.`);
-        const details = { name: request.name, topic: request.topic, orderNumber: request.orderNumber, urgency: request.urgency, date: request.date };
-        const handoffContext = {
-            summary: `${request.name} needs help with ${request.topic}.`,
-            // LivePerson: the first message of the agent's conversation.
-            details,
-            // 8x8: the customer's data the agent sees (ConversationUserData).
-            user: { name: request.name, additionalProperties: Object.entries(details).map(([key, value]) => ({ key, value })) },
-        };
-        const lines = (await this.transcript.get(context)) ?? [];
-        const transcript = { activities: lines.map((line) => ({ type: ActivityTypes.Message, text: line.text, from: { id: line.role, name: line.role, role: line.role === 'bot' ? 'bot' : 'user' } })) };
-        await context.sendActivity(EventFactory.createHandoffInitiation(context, handoffContext, transcript as never));
+        await context.sendActivity(connecting(request));
+        const transcript = transcriptOf((await this.transcript.get(context)) ?? []);
+        await context.sendActivity(EventFactory.createHandoffInitiation(context, handoffContextOf(request), transcript as never));
         await this.handoff.set(context, 'requested');
     }
 
     private async onHandoffStatus(context: TurnContext): Promise<void> {
         const state = (context.activity.value as { state?: string } | undefined)?.state;
-        if (state === 'accepted') {
-            await this.handoff.set(context, 'accepted');
-        } else if (state === 'completed' || state === 'failed') {
-            await this.handoff.set(context, undefined);
-            // On LivePerson the handoff conversation is closed when it completes: nobody to greet there.
-            if (context.activity.channelId === 'liveperson') return;
-            const name = (await this.profile.get(context))?.name;
-            await context.sendActivity(
-                state === 'failed'
-                    ? 'Sorry, no one could take your request right now. I can file it for you: say anything to start again.'
-                    : `Welcome back${name ? `, ${name}` : ''}! I'm the bot again. Say anything if you need more help.`
-            );
-        }
+        const name = state === 'completed' ? (await this.profile.get(context))?.name : undefined;
+        const outcome = handoffStatusOutcome(state, context.activity.channelId, name);
+        if (!outcome) return;
+        await this.handoff.set(context, outcome.handoff);
+        if (outcome.say) await context.sendActivity(outcome.say);
     }
 
     private async remember(context: TurnContext, role: TranscriptLine['role'], activity: Partial<Activity>): Promise<void> {
-        if (activity.type !== ActivityTypes.Message) return;
-        const text = activity.text || (activity.value ? JSON.stringify(activity.value) : '');
-        if (!text) return;
-        const lines = (await this.transcript.get(context, [])) ?? [];
-        lines.push({ role, text });
-        await this.transcript.set(context, lines.slice(-TRANSCRIPT_LINES));
+        const text = transcriptTextOf(activity);
+        if (text) await this.transcript.set(context, appendLine(await this.transcript.get(context), { role, text }));
     }
 }

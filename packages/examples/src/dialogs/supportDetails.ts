@@ -22,6 +22,13 @@ export function readSupportDetails(value: unknown, text: string | undefined): Pa
     return { orderNumber: parts[0], urgency: parts[1].toLowerCase(), date: parts[2] };
 }
 
+/** A prompt's recognition of the details in a message (card submit or typed reply): succeeded with them, or not. */
+export function recognizeSupportDetails(activity: { type?: string; value?: unknown; text?: string }): { succeeded: boolean; value?: SupportDetails } {
+    if (activity.type !== 'message') return { succeeded: false };
+    const details = readSupportDetails(activity.value, activity.text);
+    return details ? { succeeded: true, value: details as SupportDetails } : { succeeded: false };
+}
+
 /** What is wrong with the details, in words the customer understands; undefined when they are fine. */
 export function supportDetailsProblem(details: Partial<Record<keyof SupportDetails, string>>, today: Date = new Date()): string | undefined {
     if (!details.orderNumber || !/^[A-Za-z0-9-]{3,20}$/.test(details.orderNumber)) return 'The order number should look like A-1234 (letters, digits and dashes).';

@@ -3,55 +3,20 @@
  * LivePerson stand-ins), driven through the sandbox page with playwright-core and Debian's chromium. Screenshots go
  * to test-output/e2e/ at the repository root.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { ROOT, freePort, startNpmScript, type StartedScript } from '../helpers';
 
-const ROOT = join(__dirname, '..', '..', '..', '..');
 const SHOTS = join(ROOT, 'test-output', 'e2e');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // The flags this machine needs (no sandbox as root, no background network: the network is closed).
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = createServer();
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => {
-            const { port } = server.address() as { port: number };
-            server.close(() => resolve(port));
-        });
-    });
-}
-
-/** Runs `npm start` from the repository root without vendor variables; resolves with the page URL it prints. */
-function npmStart(port: number): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
-    for (const name of Object.keys(env)) if (name.startsWith('EIGHTBYEIGHT_') || name.startsWith('LIVEPERSON_')) delete env[name];
-    const child = spawn('npm', ['start'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`npm start printed no sandbox URL within 30 s:\n${output}`)), 30_000);
-        const onData = (chunk: Buffer) => {
-            output += chunk.toString();
-            const match = output.match(/Open (http:\/\/\S+\/sandbox\/)/);
-            if (match) {
-                clearTimeout(timer);
-                resolve({ child, url: match[1], output: () => output });
-            }
-        };
-        child.stdout!.on('data', onData);
-        child.stderr!.on('data', onData);
-        child.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
-    });
-}
-
 describe('sandbox page in a real browser (npm start, no vendor variables)', function () {
     this.timeout(90_000);
-    let started: Awaited<ReturnType<typeof npmStart>>;
+    let started: StartedScript;
     let browser: Browser;
     let page: Page;
     const pageErrors: string[] = [];
@@ -61,7 +26,7 @@ describe('sandbox page in a real browser (npm start, no vendor variables)', func
             throw new Error(`No browser at ${CHROMIUM}: install Debian's chromium (apt-get install chromium; .ci/run does) or set CHROMIUM_PATH.`);
         }
         mkdirSync(SHOTS, { recursive: true });
-        started = await npmStart(await freePort());
+        started = await startNpmScript(['start'], await freePort());
         browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
         page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
         page.on('pageerror', (err) => pageErrors.push(err.message));
@@ -71,13 +36,7 @@ describe('sandbox page in a real browser (npm start, no vendor variables)', func
 
     after(async () => {
         await browser?.close();
-        if (started?.child.pid) {
-            try {
-                process.kill(-started.child.pid, 'SIGTERM');
-            } catch {
-                // already gone
-            }
-        }
+        await started?.stop();
         expect(pageErrors, 'errors in the page').to.deep.equal([]);
     });
 
@@ -87,6 +46,10 @@ describe('sandbox page in a real browser (npm start, no vendor variables)', func
         await page.locator('#eight-input').fill(text);
         await page.locator('#eight-input').press('Enter');
     };
+
+    it('runs on the default host, botbuilder, and says so on its start-up line', () => {
+        expect(started.output()).to.match(/^Echo bot \(botbuilder v4 host\) listening on http:\/\/localhost:\d+, with an embedded 8x8 and LivePerson sandbox/m);
+    });
 
     it('8x8: the bot greets, echoes a message, and shows typing first', async () => {
         await page.locator('#eight-new').click();

@@ -1,0 +1,124 @@
+import { CardFactory, MessageFactory } from '@microsoft/agents-hosting';
+import {
+    ComponentDialog,
+    DialogTurnStatus,
+    ListStyle,
+    TextPrompt,
+    WaterfallDialog,
+    type DialogContext,
+    type DialogTurnResult,
+    type FoundChoice,
+    type WaterfallStepContext,
+} from '@microsoft/agents-hosting-dialogs';
+import { supportDetailsCard, type SupportDetails } from '../../dialogs/supportDetails';
+import {
+    ASK_NAME,
+    CANCELLED,
+    DETAILS_RETRY_TEXT,
+    HELP_TEXT,
+    SUPPORT_DIALOG,
+    TOPICS,
+    askConfirmation,
+    askTopic,
+    interruptionOf,
+    isValidName,
+    type SupportRequest,
+} from '../../dialogs/supportScript';
+import { DetailsCardPrompt } from './detailsCardPrompt';
+import { asDialogsActivity } from './dialogsInterop';
+import { QuickReplyChoicePrompt, QuickReplyConfirmPrompt } from './quickReplyPrompts';
+
+const NAME = 'name';
+const TOPIC = 'topic';
+const DETAILS = 'details';
+const CONFIRM = 'confirm';
+const STEPS = 'steps';
+
+/**
+ * The support conversation on `@microsoft/agents-hosting-dialogs`: the same waterfall, prompts and words as the
+ * botbuilder-dialogs one (src/dialogs/supportDialog.ts; the words are in src/dialogs/supportScript.ts). Greet; name
+ * (TextPrompt); topic (ChoicePrompt, rendered as the vendor's quick replies); details (an Adaptive Card form,
+ * validated and re-asked); confirm (ConfirmPrompt). Ends with the collected {@link SupportRequest}; the agent
+ * decides between a summary and a handoff. "cancel" and "help" interrupt any step.
+ */
+export class SupportDialog extends ComponentDialog {
+    constructor() {
+        super(SUPPORT_DIALOG);
+        this.addDialog(new TextPrompt(NAME, async (prompt) => isValidName(prompt.recognized.value)));
+        // Quick replies on both vendors: the automatic list style does not know these channels. (The QuickReply
+        // prompts render ListStyle.suggestedAction, which agents-hosting-dialogs 0.6.22 does not.)
+        const topic = new QuickReplyChoicePrompt(TOPIC);
+        topic.style = ListStyle.suggestedAction;
+        const confirm = new QuickReplyConfirmPrompt(CONFIRM);
+        confirm.style = ListStyle.suggestedAction;
+        this.addDialog(topic);
+        this.addDialog(new DetailsCardPrompt(DETAILS));
+        this.addDialog(confirm);
+        this.addDialog(
+            new WaterfallDialog(STEPS, [
+                (step) => this.askName(step),
+                (step) => this.askTopic(step),
+                (step) => this.askDetails(step),
+                (step) => this.askConfirmation(step),
+                (step) => this.finish(step),
+            ])
+        );
+        this.initialDialogId = STEPS;
+    }
+
+    private async askName(step: WaterfallStepContext): Promise<DialogTurnResult> {
+        return step.prompt(NAME, ASK_NAME);
+    }
+
+    private async askTopic(step: WaterfallStepContext): Promise<DialogTurnResult> {
+        const request = this.request(step);
+        request.name = String(step.result).trim();
+        return step.prompt(TOPIC, { ...askTopic(request.name), choices: TOPICS, style: ListStyle.suggestedAction });
+    }
+
+    private async askDetails(step: WaterfallStepContext): Promise<DialogTurnResult> {
+        const request = this.request(step);
+        request.topic = (step.result as FoundChoice).value;
+        const card = CardFactory.adaptiveCard(supportDetailsCard(request.topic));
+        return step.prompt(DETAILS, {
+            prompt: asDialogsActivity(MessageFactory.attachment(card)),
+            retryPrompt: asDialogsActivity(MessageFactory.attachment(card, DETAILS_RETRY_TEXT)),
+        });
+    }
+
+    private async askConfirmation(step: WaterfallStepContext): Promise<DialogTurnResult> {
+        const request = this.request(step);
+        Object.assign(request, step.result as SupportDetails);
+        return step.prompt(CONFIRM, { ...askConfirmation(request), style: ListStyle.suggestedAction });
+    }
+
+    private async finish(step: WaterfallStepContext): Promise<DialogTurnResult> {
+        const request = this.request(step);
+        request.fileIt = step.result === true;
+        return step.endDialog(request);
+    }
+
+    private request(step: WaterfallStepContext): SupportRequest {
+        return step.values as SupportRequest;
+    }
+
+    /** "cancel" and "help" work at every step (botbuilder samples' CancelAndHelpDialog). */
+    protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+        const interrupted = await this.interrupt(innerDc);
+        return interrupted ?? super.onContinueDialog(innerDc);
+    }
+
+    private async interrupt(innerDc: DialogContext): Promise<DialogTurnResult | undefined> {
+        switch (interruptionOf(innerDc.context.activity)) {
+            case 'help':
+                await innerDc.context.sendActivity(HELP_TEXT);
+                await innerDc.repromptDialog();
+                return { status: DialogTurnStatus.waiting };
+            case 'cancel':
+                await innerDc.context.sendActivity(CANCELLED);
+                return innerDc.cancelAllDialogs();
+            default:
+                return undefined;
+        }
+    }
+}

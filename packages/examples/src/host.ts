@@ -1,0 +1,87 @@
+/**
+ * Which bot framework serves the example: botbuilder v4 (`botbuilder-contact-center`, the default) or the Microsoft
+ * 365 Agents SDK (`botbuilder-contact-center/agents`), chosen with `BOT_HOST`. The example app contract (routes,
+ * replies, status codes) is the same on both; a {@link ExampleHost} builds what differs: the two adapters, how they
+ * run the bot, their onTurnError, and the example bots.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TurnContext as BotbuilderTurnContext } from 'botbuilder';
+import type { TurnContext as AgentsTurnContext } from '@microsoft/agents-hosting';
+import type { EightByEightAdapter, LivePersonAdapter } from 'botbuilder-contact-center';
+import type { EightByEightAdapter as AgentsEightByEightAdapter, LivePersonAdapter as AgentsLivePersonAdapter } from 'botbuilder-contact-center/agents';
+import type { EightByEightAdapterOptions, LivePersonAdapterOptions, Logger, OpenConversationOptions, StorageLike } from 'botbuilder-contact-center/protocol';
+
+/** The hosts, `BOT_HOST`'s values. */
+export const HOST_NAMES = ['botbuilder', 'agents'] as const;
+export type HostName = (typeof HOST_NAMES)[number];
+
+/** `BOT_HOST` (default `botbuilder`). Throws on another value. */
+export function readHostName(env: NodeJS.ProcessEnv): HostName {
+    const value = env.BOT_HOST?.trim();
+    if (value === undefined || value === '') return 'botbuilder';
+    if ((HOST_NAMES as readonly string[]).includes(value)) return value as HostName;
+    throw new Error(`BOT_HOST must be ${HOST_NAMES.map((name) => `"${name}"`).join(' or ')} (got "${env.BOT_HOST}").`);
+}
+
+/** A botbuilder bot (an `ActivityHandler`), for the botbuilder host. */
+export interface Bot {
+    run(context: BotbuilderTurnContext): Promise<void>;
+}
+
+/** An Agents SDK bot (an `AgentApplication`), for the Agents host. */
+export interface AgentsBot {
+    run(context: AgentsTurnContext): Promise<void>;
+}
+
+/** A bot for either host; it must be one for the host that runs it (see {@link ExampleHost.createBot}). */
+export type ExampleBot = Bot | AgentsBot;
+
+/** The example bots: `echo` (`npm start`) and `dialogs` (`npm run start:dialogs`). */
+export type BotKind = 'echo' | 'dialogs';
+
+/** An adapter built by a host, with the bot it runs. */
+export interface HostedAdapter<TAdapter> {
+    readonly adapter: TAdapter;
+    /** The webhook route: verifies the request, runs the bot's turns, answers the vendor. Never throws. */
+    process(req: IncomingMessage, res: ServerResponse): Promise<void>;
+    close(): Promise<void>;
+}
+
+/** The LivePerson adapter built by a host, which also opens conversations (the bot speaks for consumers there). */
+export interface HostedLivePerson<TAdapter> extends HostedAdapter<TAdapter> {
+    /** Opens a conversation for a consumer and, with `text`, says it as the consumer's first message. Its id. */
+    openConversation(options: OpenConversationOptions, text?: string): Promise<string>;
+}
+
+/** What differs between the hosts. */
+export interface ExampleHost {
+    readonly name: HostName;
+    /** For the start-up line, e.g. "botbuilder v4". */
+    readonly title: string;
+    /** An example bot for this host; `storage` (dialogs) is where its state goes, that SDK's Storage (default in memory). */
+    createBot(kind: BotKind, storage?: StorageLike): ExampleBot;
+    /** The 8x8 adapter running `bot`, with the examples' onTurnError. */
+    eightByEight(options: EightByEightAdapterOptions, bot: ExampleBot, logger: Logger): HostedAdapter<EightByEightAdapter | AgentsEightByEightAdapter>;
+    /** The LivePerson adapter running `bot`, with the examples' onTurnError. */
+    livePerson(options: LivePersonAdapterOptions, bot: ExampleBot, logger: Logger): HostedLivePerson<LivePersonAdapter | AgentsLivePersonAdapter>;
+}
+
+/**
+ * The host of that name. Loaded on demand, so a server on one host never loads the other framework (botbuilder's
+ * module graph alone is ~15 MB of heap).
+ */
+export async function loadHost(name: HostName = 'botbuilder'): Promise<ExampleHost> {
+    switch (name) {
+        case 'botbuilder':
+            return (await import('./hosts/botbuilderHost')).botbuilderHost;
+        case 'agents':
+            return (await import('./hosts/agentsHost')).agentsHost;
+        default:
+            throw new Error(`Unknown host "${String(name)}": use ${HOST_NAMES.join(' or ')}.`);
+    }
+}
+
+/** An example bot for the host of that name (tests, and `npm run start:dialogs`). */
+export async function createExampleBot(host: HostName, kind: BotKind, storage?: StorageLike): Promise<ExampleBot> {
+    return (await loadHost(host)).createBot(kind, storage);
+}

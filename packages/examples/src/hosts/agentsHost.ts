@@ -1,0 +1,48 @@
+/**
+ * The Microsoft 365 Agents SDK host of the example (`BOT_HOST=agents`): `botbuilder-contact-center/agents` running
+ * `AgentApplication`s. The adapters answer a failed turn 500 (the vendor redelivers) unless their onTurnError absorbs
+ * it; the examples' handler is set on the adapter, not with `app.onError` (which goes to the application's own
+ * CloudAdapter).
+ */
+import type { Storage } from '@microsoft/agents-hosting';
+import { EightByEightAdapter, LivePersonAdapter } from 'botbuilder-contact-center/agents';
+import { DialogAgent } from '../agents/dialogs/dialogAgent';
+import { EchoAgent } from '../agents/echoAgent';
+import type { AgentsBot, ExampleHost } from '../host';
+import { agentsTurnErrorHandler } from '../turnErrors';
+
+export const agentsHost: ExampleHost = {
+    name: 'agents',
+    title: 'Microsoft 365 Agents SDK',
+
+    createBot(kind, storage) {
+        return kind === 'dialogs' ? new DialogAgent(storage as Storage | undefined) : new EchoAgent();
+    },
+
+    eightByEight(options, bot, logger) {
+        const adapter = new EightByEightAdapter(options);
+        adapter.onTurnError = agentsTurnErrorHandler('8x8', logger);
+        const run = (bot as AgentsBot).run.bind(bot);
+        return { adapter, process: (req, res) => adapter.process(req, res, (context) => run(context)), close: () => adapter.close() };
+    },
+
+    livePerson(options, bot, logger) {
+        const adapter = new LivePersonAdapter(options);
+        adapter.onTurnError = agentsTurnErrorHandler('liveperson', logger);
+        const run = (bot as AgentsBot).run.bind(bot);
+        return {
+            adapter,
+            process: (req, res) => adapter.process(req, res, (context) => run(context)),
+            close: () => adapter.close(),
+            async openConversation(conversation, text) {
+                const reference = await adapter.openConversation(conversation);
+                if (text) {
+                    await adapter.continueConversation('', reference, async (context) => {
+                        await context.sendActivity(text);
+                    });
+                }
+                return reference.conversation!.id;
+            },
+        };
+    },
+};
