@@ -136,7 +136,9 @@ async function sign8x8(items, pem, kid) {
         halves.map(
             (part) =>
                 new Promise((resolve, reject) => {
-                    const worker = new Worker(path.join(__dirname, 'signWorker.js'), { workerData: { pem, kid, items: part, tenantId: TENANT, customerId: CUSTOMER } });
+                    const worker = new Worker(path.join(__dirname, 'signWorker.js'), {
+                        workerData: { pem, kid, items: part, tenantId: TENANT, customerId: CUSTOMER },
+                    });
                     worker.once('message', resolve);
                     worker.once('error', reject);
                 })
@@ -160,35 +162,35 @@ function livePersonRequests(shape, conversationIds, info, offset = 0) {
         shape,
         conversationIds,
         ({ conversationId, n }) => {
-        const body = JSON.stringify({
-            kind: 'notification',
-            body: {
-                changes: [
-                    {
-                        sequence: n,
-                        originatorId: 'agent-1',
-                        originatorMetadata: { id: 'agent-1', role: 'ASSIGNED_AGENT' },
-                        serverTimestamp: Date.now(),
-                        event: { type: 'ContentEvent', contentType: 'text/plain', message: `m:${conversationId}:${n}` },
-                        conversationId,
-                        dialogId: conversationId,
-                        messageAudience: 'ALL',
-                    },
-                ],
-            },
-            type: 'ms.MessagingEventNotification',
-        });
-        return {
-            path: '/api/liveperson/webhook',
-            conversationId,
-            body,
-            headers: {
-                'content-type': 'application/json',
-                'x-liveperson-account-id': info.accountId,
-                'x-liveperson-client-id': info.clientId,
-                'x-liveperson-signature': `sha1=${createHmac('sha1', info.clientSecret).update(body).digest('base64')}`,
-            },
-        };
+            const body = JSON.stringify({
+                kind: 'notification',
+                body: {
+                    changes: [
+                        {
+                            sequence: n,
+                            originatorId: 'agent-1',
+                            originatorMetadata: { id: 'agent-1', role: 'ASSIGNED_AGENT' },
+                            serverTimestamp: Date.now(),
+                            event: { type: 'ContentEvent', contentType: 'text/plain', message: `m:${conversationId}:${n}` },
+                            conversationId,
+                            dialogId: conversationId,
+                            messageAudience: 'ALL',
+                        },
+                    ],
+                },
+                type: 'ms.MessagingEventNotification',
+            });
+            return {
+                path: '/api/liveperson/webhook',
+                conversationId,
+                body,
+                headers: {
+                    'content-type': 'application/json',
+                    'x-liveperson-account-id': info.accountId,
+                    'x-liveperson-client-id': info.clientId,
+                    'x-liveperson-signature': `sha1=${createHmac('sha1', info.clientSecret).update(body).digest('base64')}`,
+                },
+            };
         },
         offset
     );
@@ -225,7 +227,11 @@ async function inBatches(items, size, fn) {
 /** (a): the adapter opens the conversations itself, through the example's endpoint. */
 async function openThroughAdapter(sutUrl, consumers) {
     return inBatches(consumers, 16, async (consumerId) => {
-        const response = await fetch(`${sutUrl}/api/liveperson/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ consumerId }) });
+        const response = await fetch(`${sutUrl}/api/liveperson/conversations`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ consumerId }),
+        });
         if (response.status !== 201) throw new Error(`opening a conversation answered ${response.status}: ${await response.text()}`);
         return (await response.json()).conversationId;
     });
@@ -242,7 +248,11 @@ async function openForBaseline(info, consumers) {
     const appJwt = (await token.json()).access_token;
     const jws = {};
     const ids = await inBatches(consumers, 16, async (consumerId) => {
-        const idp = await fetch(`${info.url}/api/account/${account}/consumer?v=1.0`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: appJwt }, body: JSON.stringify({ ext_consumer_id: consumerId }) });
+        const idp = await fetch(`${info.url}/api/account/${account}/consumer?v=1.0`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: appJwt },
+            body: JSON.stringify({ ext_consumer_id: consumerId }),
+        });
         const consumerJws = (await idp.json()).token;
         const created = await fetch(`${info.url}/api/account/${account}/messaging/consumer/conversation?v=3`, {
             method: 'POST',
@@ -349,7 +359,11 @@ async function paced(url, lists, rate) {
     await pool.close();
     latencies.sort((a, b) => a - b);
     const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-    return { result: { non2xx, errors, timeouts: 0, requests: { total: latencies.length }, latency: { p50: at(0.5), p99: at(0.99) } }, seconds, total: flat.length };
+    return {
+        result: { non2xx, errors, timeouts: 0, requests: { total: latencies.length }, latency: { p50: at(0.5), p99: at(0.99) } },
+        seconds,
+        total: flat.length,
+    };
 }
 
 async function waitForReplies(standIn, expected, timeoutMs = 30_000) {
@@ -374,7 +388,8 @@ async function measure(label, sutUrl, standIn, lists, conversationIds, overallRa
     if (stats.replies !== total) problems.push(`${stats.replies} replies for ${total} messages`);
     if (stats.outOfOrder > 0) problems.push(`${stats.outOfOrder} replies out of order or duplicated`);
     if (stats.conversations !== conversationIds.length) problems.push(`replies in ${stats.conversations} of ${conversationIds.length} conversations`);
-    if (stats.errors > 0 || stats.unexpected > 0) problems.push(`${stats.errors} vendor calls refused, ${stats.unexpected} unexpected replies (${stats.samples.join(' | ')})`);
+    if (stats.errors > 0 || stats.unexpected > 0)
+        problems.push(`${stats.errors} vendor calls refused, ${stats.unexpected} unexpected replies (${stats.samples.join(' | ')})`);
     if (problems.length > 0) throw new Error(`CORRECTNESS FAILURE in ${label}: ${problems.join('; ')}. Calls seen: ${JSON.stringify(stats.calls)}`);
     const round = (ms) => Math.round(ms * 10) / 10;
     return { rps: total / seconds, p50: round(result.latency.p50), p99: round(result.latency.p99), total, seconds, calls: stats.calls };
@@ -431,7 +446,8 @@ async function runVendorContender(vendor, contender, shape, key, presigned, boun
             // Latency at half of the maximum throughput: a rate-limited run continuing the same conversations.
             const rate = Math.max(1, Math.floor(out.rps / 2));
             const offset = shape.perConversation;
-            const lists = vendor === '8x8' ? await eightByEightRequests(shape, first.ids, key, offset) : livePersonRequests(shape, first.ids, standIn.info, offset);
+            const lists =
+                vendor === '8x8' ? await eightByEightRequests(shape, first.ids, key, offset) : livePersonRequests(shape, first.ids, standIn.info, offset);
             if (profiled) await sut.call('heapSampleStart');
             const halfRun = await measure(`${label} (half rate)`, sut.url, standIn, lists, first.ids, rate);
             if (profiled) out.heapProfile = (await sut.call('heapSampleStop', { file: path.join(__dirname, 'profiles', `${label}.heapprofile`) })).file;
@@ -460,7 +476,6 @@ async function runCloud(shape) {
     }
 }
 
-
 // ---- report ------------------------------------------------------------------------------------------------------
 
 const mb = (bytes) => (bytes === undefined ? '—' : `${Math.round(bytes / 1024 / 1024)} MB`);
@@ -483,7 +498,9 @@ function report(results, started) {
     const find = (vendor, shape, contender) => results.find((r) => r.vendor === vendor && r.shape === shape && r.contender === contender);
     const lines = [];
     const targets = [];
-    lines.push('| shape | vendor | (a)\'s host | (a) adapter req/s | (b) baseline req/s | (c) CloudAdapter req/s | a/b | a/c | p50 / p99 ms (a) | (b) | (c) | peak RSS (a) | (b) | (c) |');
+    lines.push(
+        "| shape | vendor | (a)'s host | (a) adapter req/s | (b) baseline req/s | (c) CloudAdapter req/s | a/b | a/c | p50 / p99 ms (a) | (b) | (c) | peak RSS (a) | (b) | (c) |"
+    );
     lines.push('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const shape of SHAPES) {
         const c = find('cloud', shape.name, 'cloud');
@@ -493,7 +510,10 @@ function report(results, started) {
             const ab = ratio(a.rps, b.rps);
             const ac = ratio(a.rps, c.rps);
             // One row per host of (a); (b) and (c) repeat on the Agents SDK row so each row reads on its own.
-            for (const [host, run] of [['botbuilder', a], ['Agents SDK', find(vendor, shape.name, 'adapter-agents')]]) {
+            for (const [host, run] of [
+                ['botbuilder', a],
+                ['Agents SDK', find(vendor, shape.name, 'adapter-agents')],
+            ]) {
                 if (!run) continue;
                 lines.push(
                     `| ${shape.name} | ${vendor} | ${host} | ${fmt(run.rps)} | ${fmt(b.rps)} | ${fmt(c.rps)} | ${fmt(ratio(run.rps, b.rps), 2)} | ${fmt(ratio(run.rps, c.rps), 2)} | ${fmt(run.p50)} / ${fmt(run.p99)} | ${fmt(b.p50)} / ${fmt(b.p99)} | ${fmt(c.p50)} / ${fmt(c.p99)} | ${mb(run.memory1.peak)} | ${mb(b.memory1.peak)} | ${mb(c.memory1.peak)} |`
@@ -505,12 +525,20 @@ function report(results, started) {
     }
     for (const vendor of ['8x8', 'liveperson']) {
         const half = find(vendor, SHAPES[1].name, 'adapter').halfRate;
-        targets.push(`| p99 ≤ 20 ms at half of (a)'s maximum — ${vendor}, ${SHAPES[1].name}, ${fmt(half.rate)} req/s offered | ${fmt(half.p99)} ms (p50 ${fmt(half.p50)} ms) | ${verdict(half.p99 <= 20)} |`);
+        targets.push(
+            `| p99 ≤ 20 ms at half of (a)'s maximum — ${vendor}, ${SHAPES[1].name}, ${fmt(half.rate)} req/s offered | ${fmt(half.p99)} ms (p50 ${fmt(half.p50)} ms) | ${verdict(half.p99 <= 20)} |`
+        );
         const big = find(vendor, SHAPES[2].name, 'adapter');
-        targets.push(`| RSS after ${SHAPES[2].name} ≤ 200 MB — ${vendor} | ${mb(big.memory1.rss)} (peak ${mb(big.memory1.peak)}) | ${verdict(big.memory1.rss <= 200 * 1024 * 1024)} |`);
-        targets.push(`| no growth after a second pass over ${SHAPES[2].name.replace(' conversations', '')} new conversations — ${vendor} | ${growthText(big)} | ${verdict(noGrowth(big))} |`);
+        targets.push(
+            `| RSS after ${SHAPES[2].name} ≤ 200 MB — ${vendor} | ${mb(big.memory1.rss)} (peak ${mb(big.memory1.peak)}) | ${verdict(big.memory1.rss <= 200 * 1024 * 1024)} |`
+        );
+        targets.push(
+            `| no growth after a second pass over ${SHAPES[2].name.replace(' conversations', '')} new conversations — ${vendor} | ${growthText(big)} | ${verdict(noGrowth(big))} |`
+        );
         const bounded = find(vendor, SHAPES[2].name, 'adapter-bounded');
-        targets.push(`| … the same with (a)'s Storage and de-duplication store bounded to one pass (${fmt(bounded.bounds)} items each) — ${vendor} | ${growthText(bounded)} | ${verdict(noGrowth(bounded))} |`);
+        targets.push(
+            `| … the same with (a)'s Storage and de-duplication store bounded to one pass (${fmt(bounded.bounds)} items each) — ${vendor} | ${growthText(bounded)} | ${verdict(noGrowth(bounded))} |`
+        );
     }
     const calls = (vendor, contender = 'adapter') => JSON.stringify(find(vendor, SHAPES[1].name, contender).calls);
     const agentsVersusBotbuilder = SHAPES.flatMap((shape) =>
@@ -581,13 +609,21 @@ async function main() {
     const key = { kid: 'sandbox-key-1', pem: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) };
     if (PROFILE) fs.mkdirSync(path.join(__dirname, 'profiles'), { recursive: true });
     const results = [];
-    const note = (r) => console.log(`  ${r.vendor.padEnd(10)} ${r.contender.padEnd(15)} ${r.shape.padEnd(22)} ${fmt(r.rps).padStart(7)} req/s  p50 ${fmt(r.p50)} ms  p99 ${fmt(r.p99)} ms  peak ${mb(r.memory1.peak)}`);
+    const note = (r) =>
+        console.log(
+            `  ${r.vendor.padEnd(10)} ${r.contender.padEnd(15)} ${r.shape.padEnd(22)} ${fmt(r.rps).padStart(7)} req/s  p50 ${fmt(r.p50)} ms  p99 ${fmt(r.p99)} ms  peak ${mb(r.memory1.peak)}`
+        );
     console.log(`bench on ${machine()}${QUICK ? ' (quick)' : ''}`);
     for (const shape of SHAPES) {
         const presigned = await eightByEightRequests(shape, conversationIdsFor(shape, 'c1'), key);
         for (const vendor of ['8x8', 'liveperson']) {
             for (const contender of ['baseline', 'adapter', 'adapter-agents']) {
-                const r = { vendor, contender, shape: shape.name, ...(await runVendorContender(vendor, contender, shape, key, vendor === '8x8' ? presigned : undefined)) };
+                const r = {
+                    vendor,
+                    contender,
+                    shape: shape.name,
+                    ...(await runVendorContender(vendor, contender, shape, key, vendor === '8x8' ? presigned : undefined)),
+                };
                 results.push(r);
                 note(r);
             }
@@ -599,7 +635,13 @@ async function main() {
             // (a) again with its state bounded to one pass, to show that what the second pass adds is that state alone.
             for (const vendor of ['8x8', 'liveperson']) {
                 const bounds = shape.conversations * STATE_ITEMS_PER_CONVERSATION[vendor];
-                const r = { vendor, contender: 'adapter-bounded', shape: shape.name, bounds, ...(await runVendorContender(vendor, 'adapter', shape, key, vendor === '8x8' ? presigned : undefined, bounds)) };
+                const r = {
+                    vendor,
+                    contender: 'adapter-bounded',
+                    shape: shape.name,
+                    bounds,
+                    ...(await runVendorContender(vendor, 'adapter', shape, key, vendor === '8x8' ? presigned : undefined, bounds)),
+                };
                 results.push(r);
                 note(r);
             }
@@ -609,9 +651,19 @@ async function main() {
         const { cpuByPackage, allocationsByPackage } = require('./profileSummary');
         for (const r of results.filter((x) => x.cpuProfile)) {
             const pct = (share) => `${(share * 100).toFixed(1)}%`;
-            console.log(`\n${r.vendor} (a), ${r.shape}: CPU by package (busy time): ${cpuByPackage(r.cpuProfile).slice(0, 12).map(([n, v]) => `${n} ${pct(v)}`).join(', ')}`);
+            console.log(
+                `\n${r.vendor} (a), ${r.shape}: CPU by package (busy time): ${cpuByPackage(r.cpuProfile)
+                    .slice(0, 12)
+                    .map(([n, v]) => `${n} ${pct(v)}`)
+                    .join(', ')}`
+            );
             const alloc = allocationsByPackage(r.heapProfile);
-            console.log(`${r.vendor} (a), ${r.shape} half rate: ${Math.round(alloc.bytes / r.total / 1024)} KB allocated per webhook; by package: ${alloc.shares.slice(0, 12).map(([n, v]) => `${n} ${pct(v)}`).join(', ')}`);
+            console.log(
+                `${r.vendor} (a), ${r.shape} half rate: ${Math.round(alloc.bytes / r.total / 1024)} KB allocated per webhook; by package: ${alloc.shares
+                    .slice(0, 12)
+                    .map(([n, v]) => `${n} ${pct(v)}`)
+                    .join(', ')}`
+            );
         }
     }
     const markdown = report(results, started);

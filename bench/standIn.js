@@ -46,12 +46,14 @@ function observe(request) {
     }
     const path = request.path;
     const body = request.body || {};
-    if (path.endsWith('/messages') && request.method === 'POST') return count('message'), reply(body.text);
+    if (path.endsWith('/messages') && request.method === 'POST') return (count('message'), reply(body.text));
     if (path.endsWith('/typing')) return count('typing');
     if (path.endsWith('/conversation/send')) {
         const event = (body.body && body.body.event) || {};
-        if (event.type === 'ContentEvent') return count('ContentEvent'), reply(event.message);
-        return count(event.type === 'ChatStateEvent' ? `ChatState ${event.chatState}` : event.type === 'AcceptStatusEvent' ? `AcceptStatus ${event.status}` : body.type);
+        if (event.type === 'ContentEvent') return (count('ContentEvent'), reply(event.message));
+        return count(
+            event.type === 'ChatStateEvent' ? `ChatState ${event.chatState}` : event.type === 'AcceptStatusEvent' ? `AcceptStatus ${event.status}` : body.type
+        );
     }
     count(`${request.method} ${path.replace(/\/[0-9a-f-]{36}/g, '/:id')}`);
 }
@@ -71,8 +73,10 @@ function startConnector() {
             }
             if (/^\/v3\/conversations\/[^/]+\/activities/.test(req.url)) {
                 if (body.type === 'typing') count('typing');
-                else if (body.type === 'message') count('message'), reply(body.text);
-                else tracker.other++;
+                else if (body.type === 'message') {
+                    count('message');
+                    reply(body.text);
+                } else tracker.other++;
             } else {
                 tracker.other++;
             }
@@ -96,7 +100,14 @@ const commands = {
         sandbox.recorder.maxRequests = 0; // keep nothing: the tracker counts
         sandbox.recorder.onRequest(observe);
         const url = await sandbox.start();
-        return { url, apiKey: sandbox.apiKey, accountId: sandbox.accountId, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, kid: sandbox.signingKey && sandbox.signingKey.kid };
+        return {
+            url,
+            apiKey: sandbox.apiKey,
+            accountId: sandbox.accountId,
+            clientId: sandbox.clientId,
+            clientSecret: sandbox.clientSecret,
+            kid: sandbox.signingKey && sandbox.signingKey.kid,
+        };
     },
     webhook({ url }) {
         sandbox.webhookUrl = url;
@@ -111,7 +122,16 @@ const commands = {
         return {};
     },
     stats() {
-        return { replies: tracker.replies, other: tracker.other, errors: tracker.errors, outOfOrder: tracker.outOfOrder, unexpected: tracker.unexpected, calls: tracker.calls, conversations: tracker.last.size, samples: tracker.samples };
+        return {
+            replies: tracker.replies,
+            other: tracker.other,
+            errors: tracker.errors,
+            outOfOrder: tracker.outOfOrder,
+            unexpected: tracker.unexpected,
+            calls: tracker.calls,
+            conversations: tracker.last.size,
+            samples: tracker.samples,
+        };
     },
 };
 

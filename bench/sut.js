@@ -92,7 +92,10 @@ async function startAdapter(host) {
             ? { port: 0, eightByEight: { apiKey: standIn.apiKey, baseUrl: standIn.url } }
             : { port: 0, livePerson: { accountId: standIn.accountId, clientId: standIn.clientId, clientSecret: standIn.clientSecret, csdsUrl: standIn.url } };
     const { BoundedMemoryStorage, MemoryDeduplicationStore } = require('botbuilder-contact-center/protocol');
-    const state = bounds === undefined ? undefined : { storage: new BoundedMemoryStorage({ maxItems: bounds }), deduplicationStore: new MemoryDeduplicationStore({ maxEntries: bounds }) };
+    const state =
+        bounds === undefined
+            ? undefined
+            : { storage: new BoundedMemoryStorage({ maxItems: bounds }), deduplicationStore: new MemoryDeduplicationStore({ maxEntries: bounds }) };
     const running = await startExample(config, silent, { host, state });
     process.send({ ready: true, url: running.url.replace('localhost', '127.0.0.1') });
 }
@@ -131,7 +134,12 @@ async function startBaseline8x8() {
     const publicKey = createPublicKey({ key: await jwkResponse.body.json(), format: 'jwk' });
     const inOrder = orderedBy();
     const post = async (path, body) => {
-        const { statusCode, body: stream } = await pool.request({ method: 'POST', path, headers: { 'content-type': 'application/json', 'x-api-key': standIn.apiKey }, body: JSON.stringify(body) });
+        const { statusCode, body: stream } = await pool.request({
+            method: 'POST',
+            path,
+            headers: { 'content-type': 'application/json', 'x-api-key': standIn.apiKey },
+            body: JSON.stringify(body),
+        });
         await stream.dump();
         if (statusCode >= 300) throw new Error(`HTTP ${statusCode}`);
     };
@@ -141,8 +149,16 @@ async function startBaseline8x8() {
                 const raw = await readBody(req);
                 const h = req.headers;
                 const [protectedHeader, , signature] = String(h['x-8x8-signature'] || '').split('.');
-                const payload = JSON.stringify({ checksum: crc32(raw), cid: h['x-8x8-customer-id'], eid: h['x-8x8-event-id'], retry: Number(h['x-8x8-retry']), tid: h['x-8x8-tenant-id'], tt: Number(h['x-8x8-transmission-time']) });
-                if (!signature || !verify('sha256', Buffer.from(`${protectedHeader}.${payload}`), publicKey, Buffer.from(signature, 'base64url'))) return answer(res, 401);
+                const payload = JSON.stringify({
+                    checksum: crc32(raw),
+                    cid: h['x-8x8-customer-id'],
+                    eid: h['x-8x8-event-id'],
+                    retry: Number(h['x-8x8-retry']),
+                    tid: h['x-8x8-tenant-id'],
+                    tt: Number(h['x-8x8-transmission-time']),
+                });
+                if (!signature || !verify('sha256', Buffer.from(`${protectedHeader}.${payload}`), publicKey, Buffer.from(signature, 'base64url')))
+                    return answer(res, 401);
                 const event = JSON.parse(raw.toString('utf8'));
                 if (event.eventType === 'MESSAGE' && !event.data.isEcho) {
                     const path = `/chat-gateway/v1/conversations/${encodeURIComponent(event.conversationId)}`;
@@ -182,7 +198,8 @@ async function startBaselineLivePerson() {
                 const given = Buffer.from(String(req.headers['x-liveperson-signature'] || '').replace(/^sha1=/, ''), 'base64');
                 const expected = createHmac('sha1', secret).update(raw).digest();
                 if (given.length !== expected.length || !timingSafeEqual(given, expected)) return answer(res, 401);
-                if (req.headers['x-liveperson-account-id'] !== standIn.accountId || req.headers['x-liveperson-client-id'] !== standIn.clientId) return answer(res, 403);
+                if (req.headers['x-liveperson-account-id'] !== standIn.accountId || req.headers['x-liveperson-client-id'] !== standIn.clientId)
+                    return answer(res, 403);
                 const notification = JSON.parse(raw.toString('utf8'));
                 const turns = [];
                 for (const change of notification.body.changes) {
@@ -234,5 +251,6 @@ function startCloudAdapter() {
 
 if (contender === 'adapter') startAdapter('botbuilder');
 else if (contender === 'adapter-agents') startAdapter('agents');
-else if (contender === 'baseline') (vendor === '8x8' ? startBaseline8x8() : startBaselineLivePerson());
+else if (contender === 'baseline' && vendor === '8x8') startBaseline8x8();
+else if (contender === 'baseline') startBaselineLivePerson();
 else startCloudAdapter();

@@ -7,7 +7,12 @@
 export { EightByEightConnector } from './eightbyeight/connector';
 export type { EightByEightInboundEvent } from './eightbyeight/connector';
 export type { EightByEightAdapterOptions, EightByEightHandBackOptions } from './eightbyeight/options';
-export { EIGHT_BY_EIGHT_CHANNEL_ID, QUICK_REPLIES_CONTENT_TYPE, EightByEightEventNames, toActivities as eightByEightToActivities } from './eightbyeight/inboundMapper';
+export {
+    EIGHT_BY_EIGHT_CHANNEL_ID,
+    QUICK_REPLIES_CONTENT_TYPE,
+    EightByEightEventNames,
+    toActivities as eightByEightToActivities,
+} from './eightbyeight/inboundMapper';
 export { fromActivity as eightByEightFromActivity } from './eightbyeight/outboundMapper';
 export type { EightByEightConversationRecord, ConversationOwner } from './eightbyeight/inboundMapper';
 export type { EightByEightHandoffContext, EightByEightRequest } from './eightbyeight/outboundMapper';
@@ -20,7 +25,14 @@ export { LivePersonConnector } from './liveperson/connector';
 export type { OpenConversationOptions, LivePersonInboundEvent } from './liveperson/connector';
 export type { LivePersonAdapterOptions, LivePersonCardRendering } from './liveperson/options';
 export type { ConversationRequestOptions } from './liveperson/client';
-export { LIVEPERSON_CHANNEL_ID, STRUCTURED_CONTENT_TYPE, HOSTED_FILE_CONTENT_TYPE, LivePersonEventNames, messagingChangeToActivities as livePersonMessagingChangeToActivities, conversationChangeToActivities as livePersonConversationChangeToActivities } from './liveperson/inboundMapper';
+export {
+    LIVEPERSON_CHANNEL_ID,
+    STRUCTURED_CONTENT_TYPE,
+    HOSTED_FILE_CONTENT_TYPE,
+    LivePersonEventNames,
+    messagingChangeToActivities as livePersonMessagingChangeToActivities,
+    conversationChangeToActivities as livePersonConversationChangeToActivities,
+} from './liveperson/inboundMapper';
 export { fromActivity as livePersonFromActivity } from './liveperson/outboundMapper';
 export type { LivePersonConversationRecord } from './liveperson/inboundMapper';
 export type { LivePersonHandoffContext, LivePersonSendRequest } from './liveperson/outboundMapper';
@@ -47,11 +59,4 @@ export type { RetryOptions } from './core/retryPolicy';
 export type { Logger } from './core/logger';
 export { consoleLogger, silentLogger } from './core/logger';
 export { findAdaptiveCardProblems, ADAPTIVE_CARD_CONTENT_TYPE } from './core/adaptiveCards';
-export {
-    ContactCenterError,
-    ConfigurationError,
-    WebhookRequestError,
-    VendorApiError,
-    UnsupportedOperationError,
-    ActivityMappingError,
-} from './core/errors';
+export { ContactCenterError, ConfigurationError, WebhookRequestError, VendorApiError, UnsupportedOperationError, ActivityMappingError } from './core/errors';

@@ -537,10 +537,19 @@ describe("host parity: each SDK's MessageFactory.suggestedActions posts back the
             const activity = { ...build(), conversation: { id: 'c1' } };
             const [message] = eightByEightFromActivity(activity);
             expect(message.body.cards).to.deep.equal([
-                { contentType: 'application/8x8.quick.replies', content: { options: [{ title: 'Red', data: { postback: 'Red' } }, { title: 'Green', data: { postback: 'Green' } }] } },
+                {
+                    contentType: 'application/8x8.quick.replies',
+                    content: {
+                        options: [
+                            { title: 'Red', data: { postback: 'Red' } },
+                            { title: 'Green', data: { postback: 'Green' } },
+                        ],
+                    },
+                },
             ]);
             const { requests } = livePersonFromActivity(activity, { record: {}, cardRendering: 'text' });
-            const replies = (requests[0].body.event as { quickReplies: { replies: Array<{ click: { actions: Array<{ text: string }> } }> } }).quickReplies.replies;
+            const replies = (requests[0].body.event as { quickReplies: { replies: Array<{ click: { actions: Array<{ text: string }> } }> } }).quickReplies
+                .replies;
             expect(replies.map((reply) => reply.click.actions[0].text)).to.deep.equal(['Red', 'Green']);
         });
     }

@@ -42,7 +42,11 @@ export async function startWithSandbox(port: number, logger: Logger = console, b
     const local = running.url.replace('localhost', '127.0.0.1');
     eightByEightSandbox.webhookUrl = `${local}/api/8x8/webhook`;
     livePersonSandbox.webhookUrl = `${local}/api/liveperson/webhook`;
-    page = new SandboxPage({ eightByEight: eightByEightSandbox, livePerson: livePersonSandbox, openLivePersonConversationUrl: `${local}/api/liveperson/conversations` });
+    page = new SandboxPage({
+        eightByEight: eightByEightSandbox,
+        livePerson: livePersonSandbox,
+        openLivePersonConversationUrl: `${local}/api/liveperson/conversations`,
+    });
     return {
         ...running,
         pageUrl: `${running.url}/sandbox/`,

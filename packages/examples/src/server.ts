@@ -98,7 +98,9 @@ export async function startExample(
         app.post('/api/liveperson/conversations', express.json({ limit: '16kb' }), openLivePersonConversation(hosted, logger, lp.skillId));
     } else {
         app.post(['/api/liveperson/webhook', '/api/liveperson/conversations'], (_req, res) => {
-            res.status(404).json({ error: 'The LivePerson routes are not enabled: set LIVEPERSON_ACCOUNT_ID, LIVEPERSON_CLIENT_ID and LIVEPERSON_CLIENT_SECRET.' });
+            res.status(404).json({
+                error: 'The LivePerson routes are not enabled: set LIVEPERSON_ACCOUNT_ID, LIVEPERSON_CLIENT_ID and LIVEPERSON_CLIENT_SECRET.',
+            });
         });
     }
 

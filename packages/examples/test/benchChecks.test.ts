@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 // The bench is plain JavaScript outside the workspace packages.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const bench = require('../../../bench/run.js');
 
 type Behaviour = 'correct' | 'fails one' | 'replies twice' | 'replies out of order' | 'says something else too';

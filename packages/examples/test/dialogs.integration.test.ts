@@ -25,7 +25,10 @@ for (const host of HOST_NAMES) {
             sandbox = new EightByEightSandbox({ apiKey: 'dialogs-key' });
             const baseUrl = await sandbox.start();
             logger = capturingLogger();
-            example = await startExample({ port: 0, eightByEight: { apiKey: 'dialogs-key', baseUrl, queueId: 'human-queue' } }, logger, { host, bot: await createExampleBot(host, 'dialogs') });
+            example = await startExample({ port: 0, eightByEight: { apiKey: 'dialogs-key', baseUrl, queueId: 'human-queue' } }, logger, {
+                host,
+                bot: await createExampleBot(host, 'dialogs'),
+            });
             sandbox.webhookUrl = `${example.url}/api/8x8/webhook`;
         });
         afterEach(async () => {
@@ -36,7 +39,10 @@ for (const host of HOST_NAMES) {
 
         const last = (id: string) => sandbox.botMessages(id).slice(-1)[0];
         const texts = (id: string) => sandbox.botMessages(id).map((m) => m.text);
-        const quickReplyTitles = (id: string) => ((last(id).cards?.find((c) => c.contentType === 'application/8x8.quick.replies')?.content as any)?.options ?? []).map((o: { title: string }) => o.title);
+        const quickReplyTitles = (id: string) =>
+            ((last(id).cards?.find((c) => c.contentType === 'application/8x8.quick.replies')?.content as any)?.options ?? []).map(
+                (o: { title: string }) => o.title
+            );
 
         async function toDetailsStep(id: string, name = 'Ada', topic = 'Returns'): Promise<void> {
             await sandbox.customerSays(id, name);
@@ -67,11 +73,15 @@ for (const host of HOST_NAMES) {
             expect(texts(id).slice(-2)).to.deep.equal(['That date does not look right: please use YYYY-MM-DD.', 'Please fill in the form again.']);
 
             await sandbox.customerSubmitsCard(id, VALID);
-            expect(last(id).text).to.equal('Name: Ada\nTopic: Returns\nOrder number: A-1234\nUrgency: high\nDate: 2026-11-01\nShall I file this as a support request? (No connects you with a person.)');
+            expect(last(id).text).to.equal(
+                'Name: Ada\nTopic: Returns\nOrder number: A-1234\nUrgency: high\nDate: 2026-11-01\nShall I file this as a support request? (No connects you with a person.)'
+            );
             expect(quickReplyTitles(id)).to.deep.equal(['Yes', 'No']);
 
             await sandbox.customerClicksQuickReply(id, 'Yes', 'Yes');
-            expect(last(id).text).to.equal('Done, Ada: your request is filed.\nName: Ada\nTopic: Returns\nOrder number: A-1234\nUrgency: high\nDate: 2026-11-01');
+            expect(last(id).text).to.equal(
+                'Done, Ada: your request is filed.\nName: Ada\nTopic: Returns\nOrder number: A-1234\nUrgency: high\nDate: 2026-11-01'
+            );
             // The dialog is over: the next message starts it again.
             await sandbox.customerSays(id, 'hi again');
             expect(last(id).text).to.equal("Hi! I'm the support bot. What's your name?");
@@ -123,11 +133,17 @@ for (const host of HOST_NAMES) {
             expect(last(id).text).to.equal("Hi! I'm the support bot. What's your name?");
         });
 
-        it('dialog state lives in the Storage: two instances sharing one carry on each other\'s dialog', async () => {
+        it("dialog state lives in the Storage: two instances sharing one carry on each other's dialog", async () => {
             const storage = host === 'agents' ? new AgentsMemoryStorage() : new MemoryStorage();
             await example.close();
-            example = await startExample({ port: 0, eightByEight: { apiKey: 'dialogs-key', baseUrl: sandbox.url, queueId: 'q' } }, logger, { host, bot: await createExampleBot(host, 'dialogs', storage) });
-            const other = await startExample({ port: 0, eightByEight: { apiKey: 'dialogs-key', baseUrl: sandbox.url, queueId: 'q' } }, logger, { host, bot: await createExampleBot(host, 'dialogs', storage) });
+            example = await startExample({ port: 0, eightByEight: { apiKey: 'dialogs-key', baseUrl: sandbox.url, queueId: 'q' } }, logger, {
+                host,
+                bot: await createExampleBot(host, 'dialogs', storage),
+            });
+            const other = await startExample({ port: 0, eightByEight: { apiKey: 'dialogs-key', baseUrl: sandbox.url, queueId: 'q' } }, logger, {
+                host,
+                bot: await createExampleBot(host, 'dialogs', storage),
+            });
             try {
                 const urls = [`${example.url}/api/8x8/webhook`, `${other.url}/api/8x8/webhook`];
                 sandbox.webhookUrl = urls[0];
@@ -167,7 +183,16 @@ for (const host of HOST_NAMES) {
             const csdsUrl = await sandbox.start();
             logger = capturingLogger();
             example = await startExample(
-                { port: 0, livePerson: { accountId: sandbox.accountId, clientId: sandbox.clientId, clientSecret: 'dialogs-secret', csdsUrl, handoffSkillId: 'human-skill' } },
+                {
+                    port: 0,
+                    livePerson: {
+                        accountId: sandbox.accountId,
+                        clientId: sandbox.clientId,
+                        clientSecret: 'dialogs-secret',
+                        csdsUrl,
+                        handoffSkillId: 'human-skill',
+                    },
+                },
                 logger,
                 { host, bot: await createExampleBot(host, 'dialogs') }
             );
@@ -179,10 +204,18 @@ for (const host of HOST_NAMES) {
             expect(logger.lines.filter((l) => l.startsWith('error'))).to.deep.equal([]);
         });
 
-        const lastEvent = (id: string) => sandbox.consumerEvents(id).filter((e) => e.event.type === 'ContentEvent').slice(-1)[0].event;
+        const lastEvent = (id: string) =>
+            sandbox
+                .consumerEvents(id)
+                .filter((e) => e.event.type === 'ContentEvent')
+                .slice(-1)[0].event;
 
         async function open(consumerId: string): Promise<string> {
-            const response = await fetch(`${example.url}/api/liveperson/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ consumerId }) });
+            const response = await fetch(`${example.url}/api/liveperson/conversations`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({ consumerId }),
+            });
             const { conversationId } = (await response.json()) as { conversationId: string };
             await sandbox.agentJoins(conversationId); // the dialog starts when the agent arrives
             return conversationId;
@@ -209,7 +242,9 @@ for (const host of HOST_NAMES) {
             expect(confirm.quickReplies.replies.map((r: { title: string }) => r.title)).to.deep.equal(['Yes', 'No']);
 
             await sandbox.agentSays(id, 'No');
-            expect(sandbox.consumerTexts(id).slice(-1)).to.deep.equal(["I'm connecting you with a person, Dee. They will see what you told me; please wait a moment."]);
+            expect(sandbox.consumerTexts(id).slice(-1)).to.deep.equal([
+                "I'm connecting you with a person, Dee. They will see what you told me; please wait a moment.",
+            ]);
             expect(sandbox.conversation(id).state).to.equal('CLOSE');
             const human = [...sandbox.conversations.values()].find((c) => c.id !== id)!;
             expect(human.skillId).to.equal('human-skill');

@@ -48,7 +48,8 @@ for (const host of HOST_NAMES) {
             for (const line of logger.lines) expect(line).not.to.include(API_KEY);
         });
 
-        const messagePaths = (conversationId: string) => sandbox.recorder.find((r) => r.path.endsWith(`/conversations/${conversationId}/messages`) && r.method === 'POST');
+        const messagePaths = (conversationId: string) =>
+            sandbox.recorder.find((r) => r.path.endsWith(`/conversations/${conversationId}/messages`) && r.method === 'POST');
         const botTexts = (conversationId: string) => sandbox.botMessages(conversationId).map((m) => m.text);
 
         it('greets, then answers a message with typing followed by the echo', async () => {
@@ -232,7 +233,9 @@ for (const host of HOST_NAMES) {
             sandbox.injectFault({ method: 'POST', path: new RegExp(`/conversations/${id}/messages$`), status: 500, times: 4 });
             const first = await sandbox.customerSays(id, 'important');
             expect(first.status).to.equal(500);
-            expect(logger.lines.some((l) => /8x8 sendMessage failed with HTTP 500 \(service_unavailable\): Service unavailable after 4 attempts/.test(l))).to.equal(true);
+            expect(
+                logger.lines.some((l) => /8x8 sendMessage failed with HTTP 500 \(service_unavailable\): Service unavailable after 4 attempts/.test(l))
+            ).to.equal(true);
             const redelivery = await sandbox.customerSays(id, 'important', { eventId: first.eventId, retry: 1 });
             expect(redelivery.status).to.equal(200);
             expect(botTexts(id).filter((t) => t === 'Echo: important')).to.have.length(1);

@@ -6,9 +6,11 @@ import type { Logger } from 'botbuilder-contact-center';
 /** A logger that keeps every line, so tests can look for secrets and expected warnings. */
 export function capturingLogger(): Logger & { lines: string[] } {
     const lines: string[] = [];
-    const keep = (level: string) => (message: string, ...meta: unknown[]) => {
-        lines.push(`${level} ${message} ${meta.map((m) => (m instanceof Error ? `${m.message} ${m.stack}` : JSON.stringify(m))).join(' ')}`);
-    };
+    const keep =
+        (level: string) =>
+        (message: string, ...meta: unknown[]) => {
+            lines.push(`${level} ${message} ${meta.map((m) => (m instanceof Error ? `${m.message} ${m.stack}` : JSON.stringify(m))).join(' ')}`);
+        };
     return { lines, debug: keep('debug'), info: keep('info'), warn: keep('warn'), error: keep('error') };
 }
 
@@ -44,7 +46,8 @@ export interface StartedScript {
  */
 export function startNpmScript(args: string[], port: number, env: NodeJS.ProcessEnv = {}): Promise<StartedScript> {
     const childEnv: NodeJS.ProcessEnv = { ...process.env };
-    for (const name of Object.keys(childEnv)) if (name.startsWith('EIGHTBYEIGHT_') || name.startsWith('LIVEPERSON_') || name === 'BOT_HOST') delete childEnv[name];
+    for (const name of Object.keys(childEnv))
+        if (name.startsWith('EIGHTBYEIGHT_') || name.startsWith('LIVEPERSON_') || name === 'BOT_HOST') delete childEnv[name];
     Object.assign(childEnv, env, { PORT: String(port) });
     const child = spawn('npm', args, { cwd: ROOT, env: childEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

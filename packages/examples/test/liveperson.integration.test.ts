@@ -42,7 +42,11 @@ for (const host of HOST_NAMES) {
         });
 
         const post = (body: unknown, raw?: string) =>
-            fetch(`${example.url}/api/liveperson/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw ?? JSON.stringify(body) });
+            fetch(`${example.url}/api/liveperson/conversations`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: raw ?? JSON.stringify(body),
+            });
 
         async function openWithAgent(consumerId = 'customer-1'): Promise<string> {
             const response = await post({ consumerId });
@@ -123,7 +127,10 @@ for (const host of HOST_NAMES) {
             const mark = sandbox.recorder.mark();
             const { sequence } = await sandbox.agentSays(id, 'bye');
             const sent = sends(mark).map(describeSend);
-            expect(split(sent)).to.deep.equal({ turn: ['COMPOSING', 'ContentEvent: Goodbye!', 'ACTIVE', 'CLOSE'], receipts: [`ACCEPT ${sequence}`, `READ ${sequence}`] });
+            expect(split(sent)).to.deep.equal({
+                turn: ['COMPOSING', 'ContentEvent: Goodbye!', 'ACTIVE', 'CLOSE'],
+                receipts: [`ACCEPT ${sequence}`, `READ ${sequence}`],
+            });
             expect(sent.indexOf(`READ ${sequence}`), 'the receipts before the close').to.be.below(sent.indexOf('CLOSE'));
             expect(sandbox.conversation(id).state).to.equal('CLOSE');
         });
@@ -172,10 +179,14 @@ for (const host of HOST_NAMES) {
             await example.close();
             const storage = new BoundedMemoryStorage({ maxItems: 2 });
             const deduplicationStore = new MemoryDeduplicationStore({ maxEntries: 2 });
-            example = await startExample({ port: 0, livePerson: { accountId: sandbox.accountId, clientId: sandbox.clientId, clientSecret: SECRET, csdsUrl: sandbox.url } }, logger, {
-                host,
-                state: { storage, deduplicationStore },
-            });
+            example = await startExample(
+                { port: 0, livePerson: { accountId: sandbox.accountId, clientId: sandbox.clientId, clientSecret: SECRET, csdsUrl: sandbox.url } },
+                logger,
+                {
+                    host,
+                    state: { storage, deduplicationStore },
+                }
+            );
             sandbox.webhookUrl = `${example.url}/api/liveperson/webhook`;
             const first = await openWithAgent('customer-1');
             await sandbox.agentSays(first, 'one');

@@ -61,7 +61,14 @@ export class StandInServer {
                 }
             }
             const url = new URL(req.url ?? '/', 'http://stand-in');
-            const answer = await this.handler({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, rawBody, json });
+            const answer = await this.handler({
+                method: req.method ?? 'GET',
+                path: url.pathname,
+                query: url.searchParams,
+                headers: req.headers,
+                rawBody,
+                json,
+            });
             const headers = { ...answer.headers };
             let text: string | undefined;
             if (answer.body !== undefined) {

@@ -70,7 +70,11 @@ export abstract class VendorStandIn {
         let answer: StandInResponse;
         if (fault && fault.status !== undefined) {
             const { body, headers } = this.faultBody(fault.status);
-            answer = { status: fault.status, body, headers: { ...headers, ...(fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {}) } };
+            answer = {
+                status: fault.status,
+                body,
+                headers: { ...headers, ...(fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {}) },
+            };
         } else {
             answer = await this.handle(request);
         }

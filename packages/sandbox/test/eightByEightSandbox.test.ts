@@ -17,7 +17,11 @@ describe('EightByEightSandbox (8x8 Chat Gateway stand-in)', function () {
     afterEach(() => sandbox.stop());
 
     const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = { 'x-api-key': 'k-1' }) =>
-        fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+        fetch(`${base}${path}`, {
+            method,
+            headers: { 'content-type': 'application/json', ...headers },
+            body: body === undefined ? undefined : JSON.stringify(body),
+        });
 
     it('checks x-api-key and answers problem+json like 8x8', async () => {
         const response = await call('POST', '/chat-gateway/v1/conversations/x/messages', { authorType: 'bot', text: 'hi' }, {});
@@ -76,7 +80,12 @@ describe('EightByEightSandbox (8x8 Chat Gateway stand-in)', function () {
         for (const { headers, body } of seen) {
             const [protectedHeader, empty, signature] = String(headers['x-8x8-signature']).split('.');
             expect(empty).to.equal('');
-            expect(JSON.parse(Buffer.from(protectedHeader, 'base64url').toString())).to.deep.equal({ b64: false, crit: ['b64'], kid: 'sandbox-key-1', alg: 'RS256' });
+            expect(JSON.parse(Buffer.from(protectedHeader, 'base64url').toString())).to.deep.equal({
+                b64: false,
+                crit: ['b64'],
+                kid: 'sandbox-key-1',
+                alg: 'RS256',
+            });
             const payload = `{"checksum":${crc32(body)},"cid":"${headers['x-8x8-customer-id']}","eid":"${headers['x-8x8-event-id']}","retry":${headers['x-8x8-retry']},"tid":"${headers['x-8x8-tenant-id']}","tt":${headers['x-8x8-transmission-time']}}`;
             const key = createPublicKey({ key: sandbox.signingKey.publicJwk as any, format: 'jwk' });
             expect(verify('sha256', Buffer.from(`${protectedHeader}.${payload}`), key, Buffer.from(signature, 'base64url'))).to.equal(true);

@@ -18,12 +18,20 @@ describe('LivePersonSandbox (LivePerson Connector API stand-in)', function () {
     afterEach(() => lp.stop());
 
     const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-        fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+        fetch(`${base}${path}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...headers },
+            body: typeof body === 'string' ? body : JSON.stringify(body),
+        });
 
     async function tokens(consumer = 'ext-1'): Promise<{ appJwt: string; jws: string }> {
-        const sentinel = await post(`/sentinel/api/account/${account}/app/token?v=1.0&grant_type=client_credentials`, `client_id=${lp.clientId}&client_secret=s3cret`, {
-            'content-type': 'application/x-www-form-urlencoded',
-        });
+        const sentinel = await post(
+            `/sentinel/api/account/${account}/app/token?v=1.0&grant_type=client_credentials`,
+            `client_id=${lp.clientId}&client_secret=s3cret`,
+            {
+                'content-type': 'application/x-www-form-urlencoded',
+            }
+        );
         expect(sentinel.status).to.equal(200);
         const { access_token: appJwt, token_type } = (await sentinel.json()) as any;
         expect(token_type).to.equal('Bearer');
@@ -41,9 +49,16 @@ describe('LivePersonSandbox (LivePerson Connector API stand-in)', function () {
     });
 
     it('Sentinel refuses wrong credentials and a JSON body; the IdP and SEND refuse missing or expired tokens with UMS error codes', async () => {
-        const wrong = await post(`/sentinel/api/account/${account}/app/token?v=1.0&grant_type=client_credentials`, `client_id=${lp.clientId}&client_secret=nope`, { 'content-type': 'application/x-www-form-urlencoded' });
+        const wrong = await post(
+            `/sentinel/api/account/${account}/app/token?v=1.0&grant_type=client_credentials`,
+            `client_id=${lp.clientId}&client_secret=nope`,
+            { 'content-type': 'application/x-www-form-urlencoded' }
+        );
         expect(wrong.status).to.equal(401);
-        const json = await post(`/sentinel/api/account/${account}/app/token?v=1.0&grant_type=client_credentials`, { client_id: lp.clientId, client_secret: 's3cret' });
+        const json = await post(`/sentinel/api/account/${account}/app/token?v=1.0&grant_type=client_credentials`, {
+            client_id: lp.clientId,
+            client_secret: 's3cret',
+        });
         expect(json.status).to.equal(400);
         const { appJwt, jws } = await tokens();
         const send = `/api/account/${account}/messaging/consumer/conversation/send?v=3`;
@@ -54,7 +69,12 @@ describe('LivePersonSandbox (LivePerson Connector API stand-in)', function () {
         lp.expireAppJwts();
         const expired = await post(send, { kind: 'req', id: '1', type: 'ms.PublishEvent', body: {} }, { authorization: appJwt, 'x-lp-on-behalf': jws });
         expect(expired.status).to.equal(401);
-        expect(await expired.json()).to.deep.equal({ kind: 'resp', code: 401, body: { title: 'Invalid AppJWT', details: 'AppJWT has expired or is invalid', errorCode: 40102 }, type: '.ReqBody$ErrorResp' });
+        expect(await expired.json()).to.deep.equal({
+            kind: 'resp',
+            code: 401,
+            body: { title: 'Invalid AppJWT', details: 'AppJWT has expired or is invalid', errorCode: 40102 },
+            type: '.ReqBody$ErrorResp',
+        });
     });
 
     it('CONVERSATION creates one open conversation per consumer; SEND assigns sequences and checks the events', async () => {
@@ -69,12 +89,22 @@ describe('LivePersonSandbox (LivePerson Connector API stand-in)', function () {
         expect(results[0]).to.deep.equal({ code: 'OK', body: { msg: 'OK User Profile set successfully' }, reqId: '1' });
         const conversationId = results[1].body.conversationId;
         expect((await post(`/api/account/${account}/messaging/consumer/conversation?v=3`, batch, headers)).status).to.equal(400);
-        const send = (body: unknown) => post(`/api/account/${account}/messaging/consumer/conversation/send?v=3`, { kind: 'req', id: '7', type: 'ms.PublishEvent', body }, headers);
+        const send = (body: unknown) =>
+            post(`/api/account/${account}/messaging/consumer/conversation/send?v=3`, { kind: 'req', id: '7', type: 'ms.PublishEvent', body }, headers);
         const text = await send({ dialogId: conversationId, event: { type: 'ContentEvent', contentType: 'text/plain', message: 'hi' } });
         expect(await text.json()).to.deep.equal({ reqId: '7', code: 'OK', body: { sequence: 0 } });
         expect((await send({ dialogId: conversationId, event: { type: 'ChatStateEvent', chatState: 'TYPING' } })).status).to.equal(400);
         const other = await tokens('ext-2');
-        const stranger = await post(`/api/account/${account}/messaging/consumer/conversation/send?v=3`, { kind: 'req', id: '8', type: 'ms.PublishEvent', body: { dialogId: conversationId, event: { type: 'ContentEvent', contentType: 'text/plain', message: 'x' } } }, { authorization: other.appJwt, 'x-lp-on-behalf': other.jws });
+        const stranger = await post(
+            `/api/account/${account}/messaging/consumer/conversation/send?v=3`,
+            {
+                kind: 'req',
+                id: '8',
+                type: 'ms.PublishEvent',
+                body: { dialogId: conversationId, event: { type: 'ContentEvent', contentType: 'text/plain', message: 'x' } },
+            },
+            { authorization: other.appJwt, 'x-lp-on-behalf': other.jws }
+        );
         expect(stranger.status).to.equal(401);
         expect(lp.consumerTexts(conversationId)).to.deep.equal(['hi']);
     });

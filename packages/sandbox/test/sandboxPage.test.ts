@@ -23,7 +23,12 @@ describe('SandboxPage (the browser page and its API)', () => {
     const post = (path: string, body: string) => fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
     it('serves the page, its script, its styles and the adaptivecards bundle', async () => {
-        for (const [path, type] of [['', 'text/html'], ['app.js', 'text/javascript'], ['styles.css', 'text/css'], ['vendor/adaptivecards.js', 'text/javascript']]) {
+        for (const [path, type] of [
+            ['', 'text/html'],
+            ['app.js', 'text/javascript'],
+            ['styles.css', 'text/css'],
+            ['vendor/adaptivecards.js', 'text/javascript'],
+        ]) {
             const response = await fetch(`${url}${path}`);
             expect(response.status, path).to.equal(200);
             expect(response.headers.get('content-type'), path).to.match(new RegExp(`^${type}`));

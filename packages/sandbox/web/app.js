@@ -17,7 +17,11 @@ function el(tag, props = {}, children = []) {
 }
 
 async function api(path, body) {
-    const response = await fetch(path, { method: body === undefined ? 'GET' : 'POST', headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(path, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const json = await response.json().catch(() => ({}));
     if (!response.ok) throw new Error(json.error || `HTTP ${response.status}`);
     return json;
@@ -55,7 +59,8 @@ function renderAdaptiveCard(content, conversationId) {
         card.onExecuteAction = (action) => {
             const type = action.getJsonTypeName();
             if (type === 'Action.OpenUrl') window.open(action.url, '_blank', 'noopener');
-            else if (type === 'Action.Submit' || type === 'Action.Execute') void act(`api/8x8/conversations/${encodeURIComponent(conversationId)}/card`, { data: action.data || {} });
+            else if (type === 'Action.Submit' || type === 'Action.Execute')
+                void act(`api/8x8/conversations/${encodeURIComponent(conversationId)}/card`, { data: action.data || {} });
         };
         card.parse(content);
         holder.append(card.render());
@@ -75,7 +80,11 @@ function renderQuickReplies(content, conversationId) {
                 type: 'button',
                 class: 'chip',
                 text: option.title,
-                onclick: () => act(`api/8x8/conversations/${encodeURIComponent(conversationId)}/quick-reply`, { title: option.title, payload: (option.data && option.data.postback) || option.title }),
+                onclick: () =>
+                    act(`api/8x8/conversations/${encodeURIComponent(conversationId)}/quick-reply`, {
+                        title: option.title,
+                        payload: (option.data && option.data.postback) || option.title,
+                    }),
             })
         )
     );
@@ -98,7 +107,13 @@ function renderEight() {
     const tabs = $('eight-tabs');
     tabs.replaceChildren(
         ...state.eight.conversations.map((c, i) =>
-            el('button', { type: 'button', class: c.id === state.eight.selected ? 'tab active' : 'tab', text: `Chat ${i + 1}`, title: c.id, onclick: () => selectEight(c.id) })
+            el('button', {
+                type: 'button',
+                class: c.id === state.eight.selected ? 'tab active' : 'tab',
+                text: `Chat ${i + 1}`,
+                title: c.id,
+                onclick: () => selectEight(c.id),
+            })
         )
     );
     const conversation = selectedEight();
@@ -130,7 +145,9 @@ function renderEight() {
     $('eight-input').disabled = $('eight-send').disabled = conversation.userRemoved;
     const desk = $('eight-desk');
     desk.hidden = !(assigned || conversation.agentId);
-    $('eight-desk-status').textContent = conversation.agentId ? `You are ${conversation.agentId}, talking with the customer.` : 'A conversation is waiting in the queue.';
+    $('eight-desk-status').textContent = conversation.agentId
+        ? `You are ${conversation.agentId}, talking with the customer.`
+        : 'A conversation is waiting in the queue.';
     $('eight-accept').hidden = Boolean(conversation.agentId);
     $('eight-leave').hidden = !conversation.agentId;
     $('eight-agent-form').hidden = !conversation.agentId;
@@ -179,9 +196,13 @@ function renderStructured(node) {
 
 function renderLpEvent(e, readUpTo) {
     const fromBot = e.role === 'CONSUMER';
-    const bubble = el('div', { class: `message ${fromBot ? 'bot' : 'user'}`, 'data-author': fromBot ? 'connector' : 'agent' }, [el('span', { class: 'who', text: fromBot ? 'Connector (bot)' : 'You (agent)' })]);
-    if (e.event.type === 'ContentEvent') bubble.append(el('p', { class: 'text', text: typeof e.event.message === 'string' ? e.event.message : JSON.stringify(e.event.message) }));
-    if (e.event.type === 'RichContentEvent') bubble.append(el('div', { class: 'structured', 'data-testid': 'structured-content' }, [renderStructured(e.event.content)]));
+    const bubble = el('div', { class: `message ${fromBot ? 'bot' : 'user'}`, 'data-author': fromBot ? 'connector' : 'agent' }, [
+        el('span', { class: 'who', text: fromBot ? 'Connector (bot)' : 'You (agent)' }),
+    ]);
+    if (e.event.type === 'ContentEvent')
+        bubble.append(el('p', { class: 'text', text: typeof e.event.message === 'string' ? e.event.message : JSON.stringify(e.event.message) }));
+    if (e.event.type === 'RichContentEvent')
+        bubble.append(el('div', { class: 'structured', 'data-testid': 'structured-content' }, [renderStructured(e.event.content)]));
     const replies = (e.event.quickReplies && e.event.quickReplies.replies) || [];
     if (replies.length > 0) {
         bubble.append(
@@ -202,7 +223,13 @@ function renderLpEvent(e, readUpTo) {
 function renderLp() {
     $('lp-tabs').replaceChildren(
         ...state.lp.conversations.map((c) =>
-            el('button', { type: 'button', class: c.id === state.lp.selected ? 'tab active' : 'tab', text: `${c.consumerId}${c.state === 'CLOSE' ? ' (closed)' : ''}`, title: c.id, onclick: () => selectLp(c.id) })
+            el('button', {
+                type: 'button',
+                class: c.id === state.lp.selected ? 'tab active' : 'tab',
+                text: `${c.consumerId}${c.state === 'CLOSE' ? ' (closed)' : ''}`,
+                title: c.id,
+                onclick: () => selectLp(c.id),
+            })
         )
     );
     const conversation = selectedLp();
@@ -258,7 +285,8 @@ function show(panel, standIn, render) {
     }
     const side = state[panel];
     side.conversations = standIn.conversations;
-    if (!side.conversations.some((c) => c.id === side.selected) && side.conversations.length > 0) side.selected = side.conversations[side.conversations.length - 1].id;
+    if (!side.conversations.some((c) => c.id === side.selected) && side.conversations.length > 0)
+        side.selected = side.conversations[side.conversations.length - 1].id;
     render();
 }
 
@@ -316,7 +344,10 @@ function wire() {
     onSelected('lp-accept', selectedLp, (c) => act(lpPath(c, 'join'), {}));
     onSelected('lp-close', selectedLp, (c) => act(lpPath(c, 'close'), {}));
     onText('lp-form', 'lp-input', selectedLp, (c, text) => {
-        const quickReplies = $('lp-replies').value.split(',').map((r) => r.trim()).filter(Boolean);
+        const quickReplies = $('lp-replies')
+            .value.split(',')
+            .map((r) => r.trim())
+            .filter(Boolean);
         $('lp-replies').value = '';
         return act(lpPath(c, 'messages'), { text, quickReplies });
     });

@@ -1,12 +1,5 @@
 import { Activity, ActivityTypes, type ConversationReference } from '@microsoft/agents-activity';
-import {
-    BaseAdapter,
-    INVOKE_RESPONSE_KEY,
-    TurnContext,
-    type AttachmentData,
-    type AttachmentInfo,
-    type ResourceResponse,
-} from '@microsoft/agents-hosting';
+import { BaseAdapter, INVOKE_RESPONSE_KEY, TurnContext, type AttachmentData, type AttachmentInfo, type ResourceResponse } from '@microsoft/agents-hosting';
 import type { ConversationReference as PlainReference, PlainActivity } from '../core/activity';
 import type { ContactCenterConnector } from '../core/contactCenterConnector';
 import { UnsupportedOperationError } from '../core/errors';
@@ -103,7 +96,11 @@ export abstract class ContactCenterAgentsAdapter<TConnector extends AnyConnector
      * });
      * ```
      */
-    override async continueConversation(_botAppIdOrIdentity: unknown, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    override async continueConversation(
+        _botAppIdOrIdentity: unknown,
+        reference: Partial<ConversationReference>,
+        logic: (context: TurnContext) => Promise<void>
+    ): Promise<void> {
         hostGuards.reference(this.constructor.name, 'continueConversation', reference as Partial<PlainReference>);
         hostGuards.logic(this.constructor.name, 'continueConversation', logic);
         await this.connector.continueConversation(fromAgentsReference(reference), (activity, turn) => this.runTurn(activity, turn, logic));

@@ -1,12 +1,4 @@
-import {
-    ActivityTypes,
-    BotAdapter,
-    INVOKE_RESPONSE_KEY,
-    TurnContext,
-    type Activity,
-    type ConversationReference,
-    type ResourceResponse,
-} from 'botbuilder';
+import { ActivityTypes, BotAdapter, INVOKE_RESPONSE_KEY, TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder';
 import type { PlainActivity } from '../core/activity';
 import type { ContactCenterConnector } from '../core/contactCenterConnector';
 import type { WebhookRequest, WebhookResponse } from '../core/http';
@@ -90,7 +82,11 @@ export abstract class ContactCenterBotAdapter<TConnector extends AnyConnector> e
     override async continueConversation(reference: Partial<ConversationReference>, logic: BotLogic, continuation?: Partial<Activity>): Promise<void> {
         hostGuards.reference(this.constructor.name, 'continueConversation', reference);
         hostGuards.logic(this.constructor.name, 'continueConversation', logic);
-        await this.connector.continueConversation(reference as PlainActivity, (activity, turn) => this.runTurn(activity, turn, logic), continuation as PlainActivity);
+        await this.connector.continueConversation(
+            reference as PlainActivity,
+            (activity, turn) => this.runTurn(activity, turn, logic),
+            continuation as PlainActivity
+        );
     }
 
     /**

@@ -18,7 +18,10 @@ export class InboundActivityList {
      * @param firstId The event's id (the vendor's delivery id, or one the adapter made).
      * @param base The fields every activity of this event has; called per activity, as they may change while mapping.
      */
-    constructor(private readonly firstId: string, private readonly base: () => PlainActivity) {}
+    constructor(
+        private readonly firstId: string,
+        private readonly base: () => PlainActivity
+    ) {}
 
     /** Adds an activity: the next id, the base fields, then the activity's own fields. */
     push(activity: PlainActivity): void {

@@ -109,10 +109,12 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
                     for (const activity of mapping.activities) await this.runTurn(activity, runTurn);
                     await receipts;
                 });
-                runs.push(handled.catch(async (err) => {
-                    if (key) await this.deduplication.release(key);
-                    throw err;
-                }));
+                runs.push(
+                    handled.catch(async (err) => {
+                        if (key) await this.deduplication.release(key);
+                        throw err;
+                    })
+                );
             }
             const status = await this.answerWithin(runs);
             writeResponse(res, status, status === 200 ? undefined : { error: 'The bot failed to handle this event; retry later.' });

@@ -15,7 +15,10 @@ export class ConversationQueue {
      * @param maxConcurrent Most tasks running at once.
      * @param onIdle Called when a key's last task has settled (nothing queued or running for it any more).
      */
-    constructor(private readonly maxConcurrent: number, private readonly onIdle?: (key: string) => void) {
+    constructor(
+        private readonly maxConcurrent: number,
+        private readonly onIdle?: (key: string) => void
+    ) {
         if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) {
             throw new RangeError('ConversationQueue: maxConcurrent must be a positive integer.');
         }

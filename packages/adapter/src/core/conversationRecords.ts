@@ -16,7 +16,11 @@ export class ConversationRecords<T extends object> {
     /**
      * @param isBusy True while the conversation has work queued or running in this instance; default never.
      */
-    constructor(private readonly storage: StorageLike, private readonly prefix: string, private readonly isBusy: (conversationId: string) => boolean = () => false) {}
+    constructor(
+        private readonly storage: StorageLike,
+        private readonly prefix: string,
+        private readonly isBusy: (conversationId: string) => boolean = () => false
+    ) {}
 
     /** The record (do not change it: write a changed copy), or `{}` for a conversation not seen yet. */
     async read(conversationId: string): Promise<Readonly<T>> {

@@ -21,7 +21,11 @@ export class ConfigurationError extends ContactCenterError {}
  * `status` is the status to answer with; `message` says what is wrong with the request.
  */
 export class WebhookRequestError extends ContactCenterError {
-    constructor(public readonly status: number, message: string, options?: { cause?: unknown }) {
+    constructor(
+        public readonly status: number,
+        message: string,
+        options?: { cause?: unknown }
+    ) {
         super(message, options);
     }
 }

@@ -93,7 +93,14 @@ export class VendorHttpClient {
             if (outcome) {
                 const retryAfter = parseRetryAfter(firstHeader(outcome.headers['retry-after']));
                 if (retryAfter !== undefined) {
-                    if (retryAfter > this.retry.maxRetryAfterMs) throw this.failure(req, outcome, attempt, networkError, `Retry-After of ${retryAfter} ms is longer than the ${this.retry.maxRetryAfterMs} ms allowed`);
+                    if (retryAfter > this.retry.maxRetryAfterMs)
+                        throw this.failure(
+                            req,
+                            outcome,
+                            attempt,
+                            networkError,
+                            `Retry-After of ${retryAfter} ms is longer than the ${this.retry.maxRetryAfterMs} ms allowed`
+                        );
                     wait = retryAfter;
                 }
                 if (outcome.status === 429) wait = Math.max(wait, this.options.minRateLimitDelayMs ?? 0);
@@ -101,7 +108,9 @@ export class VendorHttpClient {
             if (!retryable || attempt >= this.retry.maxAttempts) {
                 throw this.failure(req, outcome, attempt, networkError);
             }
-            this.options.logger.debug(`${this.options.vendor} ${req.operation}: attempt ${attempt} failed (${outcome ? `HTTP ${outcome.status}` : 'network error'}), retrying in ${wait} ms`);
+            this.options.logger.debug(
+                `${this.options.vendor} ${req.operation}: attempt ${attempt} failed (${outcome ? `HTTP ${outcome.status}` : 'network error'}), retrying in ${wait} ms`
+            );
             await sleep(wait);
         }
     }
@@ -154,8 +163,16 @@ export class VendorHttpClient {
         return { status: response.statusCode, headers: response.headers, body: parsed };
     }
 
-    private failure(req: VendorRequest, outcome: { status: number; body: unknown } | undefined, attempts: number, networkError: unknown, note?: string): VendorApiError {
-        const { code, message } = outcome ? (this.options.describeError ?? describeErrorBody)(outcome.body) : { code: undefined, message: networkErrorText(networkError) };
+    private failure(
+        req: VendorRequest,
+        outcome: { status: number; body: unknown } | undefined,
+        attempts: number,
+        networkError: unknown,
+        note?: string
+    ): VendorApiError {
+        const { code, message } = outcome
+            ? (this.options.describeError ?? describeErrorBody)(outcome.body)
+            : { code: undefined, message: networkErrorText(networkError) };
         const detail = this.scrub([note, message].filter(Boolean).join('; '));
         return new VendorApiError(this.options.vendor, req.operation, outcome?.status, code && this.scrub(code), detail, attempts);
     }

@@ -8,22 +8,29 @@ import { ConfigurationError } from './errors';
 
 /** An integer of at least `min`; `what` is how the message names it. */
 export const integerFrom = (min: number, what = min === 1 ? 'a positive integer' : `an integer of at least ${min}`) =>
-    z.number({ invalid_type_error: `must be ${what}` }).int(`must be ${what}`).min(min, `must be ${what}`);
+    z
+        .number({ invalid_type_error: `must be ${what}` })
+        .int(`must be ${what}`)
+        .min(min, `must be ${what}`);
 
 /** An integer from `min` to `max`. */
-export const integerInRange = (min: number, max: number) => integerFrom(min, `an integer from ${min} to ${max}`).max(max, `must be an integer from ${min} to ${max}`);
+export const integerInRange = (min: number, max: number) =>
+    integerFrom(min, `an integer from ${min} to ${max}`).max(max, `must be an integer from ${min} to ${max}`);
 
 /** A string that is not empty or blank; `requiredMessage` is shown when it is missing or blank. */
 export const requiredString = (requiredMessage: string) =>
     z.string({ required_error: requiredMessage, invalid_type_error: requiredMessage }).refine((value) => value.trim() !== '', requiredMessage);
 
 /** A string that, when given, is not empty. */
-export const nonEmptyString = z.string({ invalid_type_error: 'must be a non-empty string when given' }).refine((value) => value.trim() !== '', 'must be a non-empty string when given');
+export const nonEmptyString = z
+    .string({ invalid_type_error: 'must be a non-empty string when given' })
+    .refine((value) => value.trim() !== '', 'must be a non-empty string when given');
 
 /** An http(s) URL. */
-export const httpUrl = z
-    .string({ invalid_type_error: 'must be an http(s) URL' })
-    .refine((value) => /^https?:\/\/[^/\s]+/i.test(value), (value) => ({ message: `must be an http(s) URL (got ${JSON.stringify(value)})` }));
+export const httpUrl = z.string({ invalid_type_error: 'must be an http(s) URL' }).refine(
+    (value) => /^https?:\/\/[^/\s]+/i.test(value),
+    (value) => ({ message: `must be an http(s) URL (got ${JSON.stringify(value)})` })
+);
 
 /** A list of strings. */
 export const stringList = z.array(z.string({ invalid_type_error: 'must be a list of strings' }), { invalid_type_error: 'must be a list of strings' });
@@ -50,7 +57,12 @@ export const pipelineOptionsShape = {
     logger: withMethods('a logger', 'debug', 'info', 'warn', 'error').optional(),
     retry: z
         .object(
-            { maxAttempts: integerFrom(1).optional(), baseDelayMs: integerFrom(0).optional(), maxDelayMs: integerFrom(0).optional(), maxRetryAfterMs: integerFrom(0).optional() },
+            {
+                maxAttempts: integerFrom(1).optional(),
+                baseDelayMs: integerFrom(0).optional(),
+                maxDelayMs: integerFrom(0).optional(),
+                maxRetryAfterMs: integerFrom(0).optional(),
+            },
             { invalid_type_error: 'must be { maxAttempts?, baseDelayMs?, maxDelayMs?, maxRetryAfterMs? }' }
         )
         .passthrough()

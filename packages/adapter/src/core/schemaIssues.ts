@@ -9,7 +9,9 @@ export function describeSchemaIssues(error: z.ZodError, limit = 3, prefix = ''):
     return error.issues
         .slice(0, limit)
         .map((issue) => {
-            const path = issue.path.reduce<string>((at, part) => (typeof part === 'number' ? `${at}[${part}]` : at ? `${at}.${part}` : String(part)), prefix) || '(body)';
+            const path =
+                issue.path.reduce<string>((at, part) => (typeof part === 'number' ? `${at}[${part}]` : at ? `${at}.${part}` : String(part)), prefix) ||
+                '(body)';
             const missing = issue.code === 'invalid_type' && issue.received === 'undefined';
             return missing ? `${path} is required` : `${path}: ${issue.message}`;
         })

@@ -18,7 +18,9 @@ export interface QuickReplyChoice {
 export function quickReplyChoices(vendor: string, actions: CardAction[]): QuickReplyChoice[] {
     return actions.map((action, index) => {
         if (!POSTBACK_TYPES.has(action.type)) {
-            throw new ActivityMappingError(`${vendor}: suggested action ${index} of type "${action.type}" is not supported; use imBack, postBack or messageBack.`);
+            throw new ActivityMappingError(
+                `${vendor}: suggested action ${index} of type "${action.type}" is not supported; use imBack, postBack or messageBack.`
+            );
         }
         const value = action.type === ActionTypes.MessageBack ? (action.text ?? action.value) : (action.value ?? action.title);
         return { title: action.title ?? postbackText(value), postback: postbackText(value) };
@@ -35,4 +37,3 @@ function postbackText(value: unknown): string {
     if (typeof text === 'string' && Object.keys(value as object).length === 1) return text;
     return JSON.stringify(value ?? '');
 }
-

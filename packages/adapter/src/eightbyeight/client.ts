@@ -77,7 +77,12 @@ export class EightByEightClient {
      */
     async fetchJwk(url: string): Promise<Record<string, unknown> | undefined> {
         try {
-            const response = await this.http.send<Record<string, unknown>>({ operation: 'getJwkPublicKey', method: 'GET', url, headers: { accept: 'application/json' } });
+            const response = await this.http.send<Record<string, unknown>>({
+                operation: 'getJwkPublicKey',
+                method: 'GET',
+                url,
+                headers: { accept: 'application/json' },
+            });
             const body = typeof response.body === 'string' ? JSON.parse(response.body) : response.body;
             return body && typeof body === 'object' ? body : undefined;
         } catch (err) {

@@ -59,7 +59,11 @@ export class EightByEightConnector extends ContactCenterConnector<EightByEightIn
         await this.client.close();
     }
 
-    protected override async parseWebhook(rawBody: Buffer | undefined, parsedBody: unknown, headers: WebhookRequest['headers']): Promise<EightByEightInboundEvent[]> {
+    protected override async parseWebhook(
+        rawBody: Buffer | undefined,
+        parsedBody: unknown,
+        headers: WebhookRequest['headers']
+    ): Promise<EightByEightInboundEvent[]> {
         const delivery = readDeliveryHeaders(headers);
         if (this.options.verifySignatures) {
             const raw = requireRawBody(rawBody);
@@ -72,7 +76,11 @@ export class EightByEightConnector extends ContactCenterConnector<EightByEightIn
             checkHeaderAllowed('x-8x8-tenant-id', delivery.tenantId, this.options.allowedTenantIds, 'tenant');
             checkHeaderAllowed('x-8x8-customer-id', delivery.customerId, this.options.allowedCustomerIds, 'customer');
         }
-        const event = acceptParsed(parseEightByEightEvent(rawBody === undefined ? parsedBody : parseJsonBody(rawBody)), { vendor: this.vendor, what: '8x8 webhook' }, this.logger);
+        const event = acceptParsed(
+            parseEightByEightEvent(rawBody === undefined ? parsedBody : parseJsonBody(rawBody)),
+            { vendor: this.vendor, what: '8x8 webhook' },
+            this.logger
+        );
         if (event === undefined) return [];
         if (event.eventType === 'WEB_HOOK_VERIFY') return [];
         return [{ conversationId: event.conversationId, deduplicationKey: delivery.eventId, event, activityId: delivery.eventId ?? newActivityId() }];
@@ -90,7 +98,8 @@ export class EightByEightConnector extends ContactCenterConnector<EightByEightIn
     protected override async sendToVendor(activity: PlainActivity): Promise<ResourceResponse> {
         const requests = fromActivity(activity, { handoffQueueId: this.options.handoffQueueId, handBack: this.options.handBack });
         await this.client.executeAll(requests, this.options.maxAttachmentBytes ?? 20 * 1024 * 1024);
-        if (isHandoffInitiation(activity)) await this.records.update(activity.conversation!.id, (record) => ({ ...record, owner: 'queue', transferring: false }));
+        if (isHandoffInitiation(activity))
+            await this.records.update(activity.conversation!.id, (record) => ({ ...record, owner: 'queue', transferring: false }));
         return { id: activity.type === ActivityTypes.Message ? newActivityId() : '' };
     }
 

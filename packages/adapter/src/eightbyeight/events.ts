@@ -115,14 +115,7 @@ export type ActivityEvent = z.infer<typeof activitySchema>;
 export type WebhookVerifyEvent = z.infer<typeof webhookVerifySchema>;
 
 /** Any 8x8 Chat Gateway webhook event this library understands. */
-export type EightByEightEvent =
-    | ConversationUpdateEvent
-    | QueuedEvent
-    | MembersChangedEvent
-    | TransferEvent
-    | MessageEvent
-    | ActivityEvent
-    | WebhookVerifyEvent;
+export type EightByEightEvent = ConversationUpdateEvent | QueuedEvent | MembersChangedEvent | TransferEvent | MessageEvent | ActivityEvent | WebhookVerifyEvent;
 
 const schemas: Record<string, z.ZodTypeAny> = {
     CONVERSATION_UPDATE: conversationUpdateSchema,

@@ -214,17 +214,33 @@ function mapMessage(event: MessageEvent, record: EightByEightConversationRecord,
 function fileAttachment(file: { id: string; type?: string; preSignedUrl?: string; fileName?: string }, conversationId: string, serviceUrl: string): Attachment {
     return {
         contentType: mediaType(file.fileName, file.type),
-        contentUrl: file.preSignedUrl || `${serviceUrl}/chat-gateway/v1/conversations/${encodeURIComponent(conversationId)}/attachments/${encodeURIComponent(file.id)}/content`,
+        contentUrl:
+            file.preSignedUrl ||
+            `${serviceUrl}/chat-gateway/v1/conversations/${encodeURIComponent(conversationId)}/attachments/${encodeURIComponent(file.id)}/content`,
         name: file.fileName || file.id,
     };
 }
 
 const EXTENSION_TYPES: Record<string, string> = {
-    png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', svg: 'image/svg+xml',
-    pdf: 'application/pdf', txt: 'text/plain', csv: 'text/csv', mp4: 'video/mp4', mov: 'video/quicktime',
-    mp3: 'audio/mpeg', ogg: 'audio/ogg', wav: 'audio/wav', doc: 'application/msword',
+    png: 'image/png',
+    jpg: 'image/jpeg',
+    jpeg: 'image/jpeg',
+    gif: 'image/gif',
+    webp: 'image/webp',
+    svg: 'image/svg+xml',
+    pdf: 'application/pdf',
+    txt: 'text/plain',
+    csv: 'text/csv',
+    mp4: 'video/mp4',
+    mov: 'video/quicktime',
+    mp3: 'audio/mpeg',
+    ogg: 'audio/ogg',
+    wav: 'audio/wav',
+    doc: 'application/msword',
     docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-    xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', zip: 'application/zip', json: 'application/json',
+    xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    zip: 'application/zip',
+    json: 'application/json',
 };
 
 /** A MIME type for an 8x8 attachment: from the file extension, else from 8x8's `type` (image/video/audio/file). */

@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { botAccount, httpUrl, integerFrom, integerInRange, nonEmptyString, pipelineOptionsShape, requiredString, stringList, validateOptions } from '../core/optionSchemas';
+import {
+    botAccount,
+    httpUrl,
+    integerFrom,
+    integerInRange,
+    nonEmptyString,
+    pipelineOptionsShape,
+    requiredString,
+    stringList,
+    validateOptions,
+} from '../core/optionSchemas';
 import type { WebhookPipelineOptions } from '../core/webhookOptions';
 
 /**
@@ -104,7 +114,9 @@ const optionsSchema = z
         handBack: handBackSchema.optional(),
         verifySignatures: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
         jwkUrlTemplates: z
-            .array(z.string().includes('{kid}', { message: 'must be a URL containing "{kid}"' }), { invalid_type_error: 'must be a list of URLs containing "{kid}"' })
+            .array(z.string().includes('{kid}', { message: 'must be a URL containing "{kid}"' }), {
+                invalid_type_error: 'must be a list of URLs containing "{kid}"',
+            })
             .min(1, 'must be a non-empty list of URLs containing "{kid}"')
             .optional(),
         maxClockSkewMs: integerFrom(0, 'a non-negative integer').optional(),

@@ -106,7 +106,12 @@ function messageRequests(path: string, activity: PlainActivity): EightByEightReq
 
 /** A file to send: not a card, with a `contentUrl` (http(s) or data: URL) and no inline `content`. */
 function isFile(attachment: Attachment): boolean {
-    return typeof attachment.contentUrl === 'string' && attachment.content === undefined && attachment.contentType !== ADAPTIVE_CARD_CONTENT_TYPE && !NATIVE_CARD_TYPES.has(attachment.contentType);
+    return (
+        typeof attachment.contentUrl === 'string' &&
+        attachment.content === undefined &&
+        attachment.contentType !== ADAPTIVE_CARD_CONTENT_TYPE &&
+        !NATIVE_CARD_TYPES.has(attachment.contentType)
+    );
 }
 
 function cardFromAttachment(attachment: Attachment, index: number): { contentType: string; content: unknown } {
@@ -131,7 +136,9 @@ function handoffRequests(path: string, value: unknown, ctx: OutboundMappingConte
     const handoff = (value && typeof value === 'object' ? value : {}) as EightByEightHandoffContext;
     const queueId = handoff.queueId ?? ctx.handoffQueueId;
     if (typeof queueId !== 'string' || queueId === '') {
-        throw new ActivityMappingError('8x8: handoff.initiate needs a queue id: pass { queueId } as the handoff context or set the adapter option "handoffQueueId".');
+        throw new ActivityMappingError(
+            '8x8: handoff.initiate needs a queue id: pass { queueId } as the handoff context or set the adapter option "handoffQueueId".'
+        );
     }
     const requests: EightByEightRequest[] = [];
     const handBack = handoff.handBack === false ? undefined : (handoff.handBack ?? ctx.handBack);

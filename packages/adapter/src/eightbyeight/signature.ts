@@ -124,7 +124,10 @@ export class EightByEightSignatureVerifier {
         if (skew > 0) {
             const distance = Math.abs(this.now() - Number(delivery.transmissionTime));
             if (distance > skew) {
-                throw new WebhookRequestError(401, `x-8x8-transmission-time is ${Math.round(distance / 1000)} s away from this server's clock (limit ${Math.round(skew / 1000)} s).`);
+                throw new WebhookRequestError(
+                    401,
+                    `x-8x8-transmission-time is ${Math.round(distance / 1000)} s away from this server's clock (limit ${Math.round(skew / 1000)} s).`
+                );
             }
         }
         const key = await this.key(header.kid);
@@ -132,7 +135,9 @@ export class EightByEightSignatureVerifier {
         const payload = signedPayload(rawBody, delivery as Required<EightByEightDeliveryHeaders>);
         // RS256 = RSASSA-PKCS1-v1_5 with SHA-256 over the JWS signing input (RFC 7515 §5.2, RFC 7797 §3).
         const valid = await new Promise<boolean>((resolve) =>
-            verifySignature('sha256', Buffer.from(`${protectedHeader}.${payload}`), key, Buffer.from(signaturePart, 'base64url'), (err, ok) => resolve(!err && ok))
+            verifySignature('sha256', Buffer.from(`${protectedHeader}.${payload}`), key, Buffer.from(signaturePart, 'base64url'), (err, ok) =>
+                resolve(!err && ok)
+            )
         );
         if (!valid) throw new WebhookRequestError(401, 'x-8x8-signature does not match the request.');
     }
@@ -144,7 +149,9 @@ export class EightByEightSignatureVerifier {
             this.keys.set(kid, pending);
             // Failures are not cached (a later delivery may succeed); unknown ids are, but only for 5 minutes.
             pending.then(
-                (key) => { if (!key) this.keys.set(kid, pending!, { ttl: 5 * 60 * 1000 }); },
+                (key) => {
+                    if (!key) this.keys.set(kid, pending!, { ttl: 5 * 60 * 1000 });
+                },
                 () => this.keys.delete(kid)
             );
         }

@@ -35,7 +35,11 @@ export class LivePersonAuth {
     private readonly consumerTokens = new LRUCache<string, string>({ max: 1_000 });
     private readonly consumerPending = new Map<string, Promise<string>>();
 
-    constructor(private readonly http: VendorHttpClient, private readonly services: LivePersonServiceDirectory, private readonly options: LivePersonAuthOptions) {}
+    constructor(
+        private readonly http: VendorHttpClient,
+        private readonly services: LivePersonServiceDirectory,
+        private readonly options: LivePersonAuthOptions
+    ) {}
 
     /** A valid AppJWT (the raw token; LivePerson takes it without `Bearer`). */
     async appJwt(): Promise<string> {
@@ -89,7 +93,8 @@ export class LivePersonAuth {
             throw new VendorApiError('liveperson', 'sentinel.getAppJwt', response.status, undefined, 'the answer has no access_token', 1);
         }
         const expiresIn = Number(response.body && typeof response.body === 'object' ? response.body.expires_in : NaN);
-        const expiresAt = jwtExpiry(token) ?? (Number.isFinite(expiresIn) && expiresIn > 0 ? issuedAt + expiresIn * 1000 : issuedAt + DEFAULT_APP_JWT_LIFETIME_MS);
+        const expiresAt =
+            jwtExpiry(token) ?? (Number.isFinite(expiresIn) && expiresIn > 0 ? issuedAt + expiresIn * 1000 : issuedAt + DEFAULT_APP_JWT_LIFETIME_MS);
         const margin = Math.min(RENEW_MARGIN_MS, Math.max(0, (expiresAt - issuedAt) / 5));
         this.appJwtCache = { token, renewAt: expiresAt - margin };
         return token;

@@ -14,7 +14,15 @@ import { LivePersonClient, type ConversationRequestOptions } from './client';
 import { describeLivePersonError } from './errors';
 import { parseLivePersonNotification, type LivePersonChange } from './events';
 import { reRouteToHandoffSkill } from './handoff';
-import { LIVEPERSON_CHANNEL_ID, conversationChangeToActivities, isIgnoredMessagingChange, messagingChangeToActivities, messagingConversationId, type InboundMapping, type LivePersonConversationRecord } from './inboundMapper';
+import {
+    LIVEPERSON_CHANNEL_ID,
+    conversationChangeToActivities,
+    isIgnoredMessagingChange,
+    messagingChangeToActivities,
+    messagingConversationId,
+    type InboundMapping,
+    type LivePersonConversationRecord,
+} from './inboundMapper';
 import { fromActivity } from './outboundMapper';
 import { resolveLivePersonOptions, type LivePersonAdapterOptions, type ResolvedLivePersonOptions } from './options';
 import { LivePersonReceipts } from './receipts';
@@ -76,7 +84,12 @@ export class LivePersonConnector extends ContactCenterConnector<LivePersonInboun
             csdsUrl: resolved.csdsUrl,
             overrides: { sentinel: resolved.sentinelUrl, idp: resolved.idpUrl, asyncMessagingEnt: resolved.messagingUrl },
         });
-        const auth = new LivePersonAuth(http, services, { accountId: resolved.accountId, clientId: resolved.clientId, clientSecret: resolved.clientSecret, storage });
+        const auth = new LivePersonAuth(http, services, {
+            accountId: resolved.accountId,
+            clientId: resolved.clientId,
+            clientSecret: resolved.clientSecret,
+            storage,
+        });
         tokens.auth = auth;
         this.client = new LivePersonClient(http, services, auth, { accountId: resolved.accountId, clientFeatures: resolved.clientFeatures });
         this.receipts = new LivePersonReceipts(this.client, this.records, this.logger);
@@ -120,13 +133,26 @@ export class LivePersonConnector extends ContactCenterConnector<LivePersonInboun
         await this.client.close();
     }
 
-    protected override async parseWebhook(rawBody: Buffer | undefined, parsedBody: unknown, headers: WebhookRequest['headers']): Promise<LivePersonInboundEvent[]> {
+    protected override async parseWebhook(
+        rawBody: Buffer | undefined,
+        parsedBody: unknown,
+        headers: WebhookRequest['headers']
+    ): Promise<LivePersonInboundEvent[]> {
         if (this.options.verifySignatures) {
             verifyLivePersonSignature(requireRawBody(rawBody), headerValue(headers, 'x-liveperson-signature'), this.options.clientSecret);
             checkHeaderAllowed('x-liveperson-account-id', headerValue(headers, 'x-liveperson-account-id'), [this.options.accountId], 'account');
-            checkHeaderAllowed('x-liveperson-client-id', headerValue(headers, 'x-liveperson-client-id'), [this.options.clientId], 'app installation (client id)');
+            checkHeaderAllowed(
+                'x-liveperson-client-id',
+                headerValue(headers, 'x-liveperson-client-id'),
+                [this.options.clientId],
+                'app installation (client id)'
+            );
         }
-        const notification = acceptParsed(parseLivePersonNotification(rawBody === undefined ? parsedBody : parseJsonBody(rawBody)), { vendor: this.vendor, what: 'LivePerson notification' }, this.logger);
+        const notification = acceptParsed(
+            parseLivePersonNotification(rawBody === undefined ? parsedBody : parseJsonBody(rawBody)),
+            { vendor: this.vendor, what: 'LivePerson notification' },
+            this.logger
+        );
         if (notification === undefined) return [];
         const events: LivePersonInboundEvent[] = [];
         for (const change of inSequenceOrder(notification.changes)) {
@@ -177,10 +203,19 @@ export class LivePersonConnector extends ContactCenterConnector<LivePersonInboun
         if (handoff || activity.type === ActivityTypes.EndOfConversation) await this.receipts.settled(conversationId);
         if (handoff) {
             const deps = { client: this.client, records: this.records, logger: this.logger, handoffSkillId: this.options.handoffSkillId };
-            await reRouteToHandoffSkill({ ...deps, inConversationOrder: (id, task) => this.inConversationOrder(id, task) }, activity, conversationId, record, botConversationId);
+            await reRouteToHandoffSkill(
+                { ...deps, inConversationOrder: (id, task) => this.inConversationOrder(id, task) },
+                activity,
+                conversationId,
+                record,
+                botConversationId
+            );
             return { id: '' };
         }
-        const mapping = fromActivity({ ...activity, conversation: { ...activity.conversation!, id: conversationId } }, { record, cardRendering: this.options.cardRendering });
+        const mapping = fromActivity(
+            { ...activity, conversation: { ...activity.conversation!, id: conversationId } },
+            { record, cardRendering: this.options.cardRendering }
+        );
         for (const fallback of mapping.textFallbacks) this.logger.debug(`liveperson: card sent as text (${fallback})`);
         let sequence: number | undefined;
         for (const request of mapping.requests) {

@@ -23,11 +23,18 @@ const quickReplySchema = z
     .passthrough();
 
 /** `event.quickReplies` of a ContentEvent or RichContentEvent. */
-export const quickRepliesSchema = z.object({ type: z.string().optional(), itemsPerRow: z.number().optional(), replies: z.array(quickReplySchema) }).passthrough();
+export const quickRepliesSchema = z
+    .object({ type: z.string().optional(), itemsPerRow: z.number().optional(), replies: z.array(quickReplySchema) })
+    .passthrough();
 export type LivePersonQuickReplies = z.infer<typeof quickRepliesSchema>;
 
 const contentEventSchema = z
-    .object({ type: z.literal('ContentEvent'), message: z.union([z.string(), z.record(z.unknown())]), contentType: z.string().optional(), quickReplies: quickRepliesSchema.optional() })
+    .object({
+        type: z.literal('ContentEvent'),
+        message: z.union([z.string(), z.record(z.unknown())]),
+        contentType: z.string().optional(),
+        quickReplies: quickRepliesSchema.optional(),
+    })
     .passthrough();
 const richContentEventSchema = z
     .object({ type: z.literal('RichContentEvent'), content: z.record(z.unknown()), quickReplies: quickRepliesSchema.optional() })
@@ -73,7 +80,13 @@ export interface LivePersonMessagingChange {
 
 const participantSchema = z.object({ id: z.string(), role: z.string() }).passthrough();
 const dialogSchema = z
-    .object({ dialogId: z.string(), dialogType: z.string().optional(), state: z.string().optional(), closedBy: z.string().optional(), closedCause: z.string().optional() })
+    .object({
+        dialogId: z.string(),
+        dialogType: z.string().optional(),
+        state: z.string().optional(),
+        closedBy: z.string().optional(),
+        closedCause: z.string().optional(),
+    })
     .passthrough();
 
 const conversationChangeSchema = z
@@ -106,7 +119,10 @@ export type LivePersonConversationChange = z.infer<typeof conversationChangeSche
 const notificationSchema = z.object({
     kind: z.string().optional(),
     type: z.string({ required_error: 'is required' }),
-    body: z.object({ changes: z.array(z.unknown(), { required_error: 'is required', invalid_type_error: 'must be an array' }) }, { required_error: 'is required' }),
+    body: z.object(
+        { changes: z.array(z.unknown(), { required_error: 'is required', invalid_type_error: 'must be an array' }) },
+        { required_error: 'is required' }
+    ),
 });
 
 /** A change the adapter can map, or one it skips (an event type it does not know), in delivery order. */

@@ -110,7 +110,14 @@ export function messagingChangeToActivities(change: LivePersonMessagingChange, c
             return { activities: event.chatState === 'COMPOSING' ? [{ ...base, type: ActivityTypes.Typing }] : [], record };
         case 'AcceptStatusEvent':
             return {
-                activities: [{ ...base, type: ActivityTypes.Event, name: LivePersonEventNames.AcceptStatus, value: { status: event.status, sequenceList: event.sequenceList ?? [] } }],
+                activities: [
+                    {
+                        ...base,
+                        type: ActivityTypes.Event,
+                        name: LivePersonEventNames.AcceptStatus,
+                        value: { status: event.status, sequenceList: event.sequenceList ?? [] },
+                    },
+                ],
                 record,
             };
         case 'ContentEvent':
@@ -133,7 +140,10 @@ export function messagingChangeToActivities(change: LivePersonMessagingChange, c
     }
 }
 
-function contentMessage(message: string | Record<string, unknown>, contentType = 'text/plain'): { text: string; attachments: Attachment[]; replies: OfferedReply[] } {
+function contentMessage(
+    message: string | Record<string, unknown>,
+    contentType = 'text/plain'
+): { text: string; attachments: Attachment[]; replies: OfferedReply[] } {
     if (typeof message === 'string') return { text: message, attachments: [], replies: [] };
     if (contentType === 'hosted/file') {
         const caption = typeof message.caption === 'string' ? message.caption : '';
@@ -152,11 +162,19 @@ function contentMessage(message: string | Record<string, unknown>, contentType =
             replies: [],
         };
     }
-    return { text: '', attachments: [{ contentType: `application/vnd.liveperson.${contentType.replace(/[^a-z0-9.+-]/gi, '-')}`, content: message }], replies: [] };
+    return {
+        text: '',
+        attachments: [{ contentType: `application/vnd.liveperson.${contentType.replace(/[^a-z0-9.+-]/gi, '-')}`, content: message }],
+        replies: [],
+    };
 }
 
 function richContentMessage(content: Record<string, unknown>): { text: string; attachments: Attachment[]; replies: OfferedReply[] } {
-    return { text: structuredContentText(content), attachments: [{ contentType: STRUCTURED_CONTENT_TYPE, content }], replies: structuredContentReplies(content) };
+    return {
+        text: structuredContentText(content),
+        attachments: [{ contentType: STRUCTURED_CONTENT_TYPE, content }],
+        replies: structuredContentReplies(content),
+    };
 }
 
 function quickRepliesToOffered(quickReplies: LivePersonQuickReplies): OfferedReply[] {

@@ -105,7 +105,10 @@ const optionsSchema = z
         skillId: nonEmptyString.optional(),
         handoffSkillId: nonEmptyString.optional(),
         campaignInfo: z
-            .object({ campaignId: requiredString('is required (a string)'), engagementId: requiredString('is required (a string)') }, { invalid_type_error: 'must be { campaignId, engagementId } (strings)' })
+            .object(
+                { campaignId: requiredString('is required (a string)'), engagementId: requiredString('is required (a string)') },
+                { invalid_type_error: 'must be { campaignId, engagementId } (strings)' }
+            )
             .passthrough()
             .optional(),
         verifySignatures: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),

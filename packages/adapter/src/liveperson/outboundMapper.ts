@@ -48,7 +48,11 @@ export function fromActivity(activity: PlainActivity, ctx: OutboundMappingContex
     const conversationId = activity.conversation?.id;
     if (!conversationId) throw new ActivityMappingError('LivePerson: the activity has no conversation.id.');
     const dialogId = ctx.record.dialogId ?? conversationId;
-    const publish = (operation: LivePersonSendRequest['operation'], event: Record<string, unknown>, metadata?: Array<Record<string, unknown>>): LivePersonSendRequest => ({
+    const publish = (
+        operation: LivePersonSendRequest['operation'],
+        event: Record<string, unknown>,
+        metadata?: Array<Record<string, unknown>>
+    ): LivePersonSendRequest => ({
         operation,
         type: 'ms.PublishEvent',
         body: { dialogId, conversationId, event },
@@ -59,7 +63,11 @@ export function fromActivity(activity: PlainActivity, ctx: OutboundMappingContex
             return messageRequests(activity, ctx, publish);
         case ActivityTypes.Typing:
             // A post-conversation survey dialog does not take chat states.
-            return { requests: dialogId === conversationId ? [publish('publishChatState', { type: 'ChatStateEvent', chatState: 'COMPOSING' })] : [], record: ctx.record, textFallbacks: [] };
+            return {
+                requests: dialogId === conversationId ? [publish('publishChatState', { type: 'ChatStateEvent', chatState: 'COMPOSING' })] : [],
+                record: ctx.record,
+                textFallbacks: [],
+            };
         case ActivityTypes.EndOfConversation:
             return { requests: [closeRequest(conversationId)], record: { ...ctx.record, offered: undefined }, textFallbacks: [] };
         default:
@@ -81,11 +89,21 @@ export function closeRequest(conversationId: string): LivePersonSendRequest {
 
 /** `ChatStateEvent` ACTIVE: ends the "typing" the agent sees after a COMPOSING. */
 export function activeChatStateRequest(conversationId: string, dialogId: string): LivePersonSendRequest {
-    return { operation: 'publishChatState', type: 'ms.PublishEvent', body: { dialogId, conversationId, event: { type: 'ChatStateEvent', chatState: 'ACTIVE' } } };
+    return {
+        operation: 'publishChatState',
+        type: 'ms.PublishEvent',
+        body: { dialogId, conversationId, event: { type: 'ChatStateEvent', chatState: 'ACTIVE' } },
+    };
 }
 
 /** `AcceptStatusEvent` for agent messages (ACCEPT = received, READ = read). */
-export function acceptStatusRequest(conversationId: string, dialogId: string, status: 'ACCEPT' | 'READ' | 'ACTION', sequenceList: number[], metadata?: Array<Record<string, unknown>>): LivePersonSendRequest {
+export function acceptStatusRequest(
+    conversationId: string,
+    dialogId: string,
+    status: 'ACCEPT' | 'READ' | 'ACTION',
+    sequenceList: number[],
+    metadata?: Array<Record<string, unknown>>
+): LivePersonSendRequest {
     return {
         operation: 'publishAcceptStatus',
         type: 'ms.PublishEvent',
@@ -128,14 +146,22 @@ function messageRequests(
     return { requests, record, textFallbacks };
 }
 
-function attachmentContent(attachment: Attachment, index: number, rendering: LivePersonCardRendering): { kind: 'structured'; content: StructuredElement } | { kind: 'text'; text: string; reason?: string } {
+function attachmentContent(
+    attachment: Attachment,
+    index: number,
+    rendering: LivePersonCardRendering
+): { kind: 'structured'; content: StructuredElement } | { kind: 'text'; text: string; reason?: string } {
     const content = parseAttachmentContent(attachment.content);
     switch (attachment.contentType) {
         case ADAPTIVE_CARD_CONTENT_TYPE: {
             const card = validAdaptiveCard('LivePerson', content, index);
             const converted = adaptiveCardToStructuredContent(card);
             if (converted.kind === 'structured' && rendering === 'structuredContent') return converted;
-            return { kind: 'text', text: converted.kind === 'text' ? converted.text : adaptiveCardText(card), reason: converted.kind === 'text' ? converted.reason : 'cardRendering is "text"' };
+            return {
+                kind: 'text',
+                text: converted.kind === 'text' ? converted.text : adaptiveCardText(card),
+                reason: converted.kind === 'text' ? converted.reason : 'cardRendering is "text"',
+            };
         }
         case 'application/vnd.microsoft.card.hero':
         case 'application/vnd.microsoft.card.thumbnail':
@@ -148,7 +174,13 @@ function attachmentContent(attachment: Attachment, index: number, rendering: Liv
         default:
             if (typeof attachment.contentUrl === 'string' && /^https?:\/\//i.test(attachment.contentUrl)) {
                 if (attachment.contentType?.startsWith('image/')) {
-                    return { kind: 'structured', content: { type: 'vertical', elements: [{ type: 'image', url: attachment.contentUrl, ...(attachment.name ? { tooltip: attachment.name } : {}) }] } };
+                    return {
+                        kind: 'structured',
+                        content: {
+                            type: 'vertical',
+                            elements: [{ type: 'image', url: attachment.contentUrl, ...(attachment.name ? { tooltip: attachment.name } : {}) }],
+                        },
+                    };
                 }
                 return { kind: 'text', text: `${attachment.name ?? 'File'}: ${attachment.contentUrl}` };
             }
@@ -171,7 +203,6 @@ function suggestedActionsToQuickReplies(actions: CardAction[] | undefined): Reco
     }));
     return { type: 'quickReplies', itemsPerRow: Math.min(8, replies.length), replies };
 }
-
 
 // ---------------------------------------------------------------------------------------------------------------
 // Handoff
@@ -212,10 +243,15 @@ export function handoffPlan(activity: PlainActivity, conversationId: string, def
     const context = (activity.value && typeof activity.value === 'object' ? activity.value : {}) as LivePersonHandoffContext;
     const skillId = context.skillId ?? (context.campaignInfo ? undefined : defaults.skillId);
     if (!skillId && !context.campaignInfo) {
-        throw new ActivityMappingError('LivePerson: handoff.initiate needs a skill: pass { skillId } as the handoff context or set the adapter option "handoffSkillId".');
+        throw new ActivityMappingError(
+            'LivePerson: handoff.initiate needs a skill: pass { skillId } as the handoff context or set the adapter option "handoffSkillId".'
+        );
     }
     const details = context.details && typeof context.details === 'object' ? context.details : {};
-    const lines = [context.summary ?? 'Handoff from the bot.', ...Object.entries(details).map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)];
+    const lines = [
+        context.summary ?? 'Handoff from the bot.',
+        ...Object.entries(details).map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`),
+    ];
     const messages = [lines.join('\n')];
     const transcript = transcriptText(activity.attachments);
     if (transcript) messages.push(transcript);

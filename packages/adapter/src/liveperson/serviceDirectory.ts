@@ -27,7 +27,10 @@ export class LivePersonServiceDirectory {
     private readonly pending = new Map<LivePersonService, Promise<string>>();
     private readonly scheme: 'https' | 'http';
 
-    constructor(private readonly http: VendorHttpClient, private readonly options: LivePersonServiceDirectoryOptions) {
+    constructor(
+        private readonly http: VendorHttpClient,
+        private readonly options: LivePersonServiceDirectoryOptions
+    ) {
         const csds = new URL(options.csdsUrl);
         // Resolved hosts are called over https, except behind a local http stand-in of CSDS.
         this.scheme = csds.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(csds.hostname) ? 'http' : 'https';
@@ -55,14 +58,25 @@ export class LivePersonServiceDirectory {
     private async lookup(service: LivePersonService): Promise<string> {
         const { accountId, csdsUrl } = this.options;
         const url = `${csdsUrl}/api/account/${encodeURIComponent(accountId)}/service/${service}/baseURI.json?version=1.0`;
-        const response = await this.http.send<{ baseURI?: unknown }>({ operation: `csds.${service}`, method: 'GET', url, headers: { accept: 'application/json' } });
+        const response = await this.http.send<{ baseURI?: unknown }>({
+            operation: `csds.${service}`,
+            method: 'GET',
+            url,
+            headers: { accept: 'application/json' },
+        });
         const host = response.body && typeof response.body === 'object' ? response.body.baseURI : undefined;
         if (typeof host !== 'string' || !HOST_PATTERN.test(host)) {
-            throw new VendorApiError('liveperson', `csds.${service}`, response.status, undefined, `the Domain API answered no usable baseURI for "${service}"`, 1);
+            throw new VendorApiError(
+                'liveperson',
+                `csds.${service}`,
+                response.status,
+                undefined,
+                `the Domain API answered no usable baseURI for "${service}"`,
+                1
+            );
         }
         const resolved = `${this.scheme}://${host}`;
         this.cache.set(service, { url: resolved, expiresAt: Date.now() + (this.options.ttlMs ?? 60 * 60 * 1000) });
         return resolved;
     }
 }
-

@@ -10,7 +10,12 @@ import { WebhookRequestError } from '../core/errors';
  */
 
 /** Computes a signature header value for `body` (used by tests and stand-ins; the adapter only verifies). */
-export function livePersonSignature(body: Buffer | string, secret: string, algorithm: 'sha1' | 'sha256' = 'sha1', encoding: 'base64' | 'hex' = 'base64'): string {
+export function livePersonSignature(
+    body: Buffer | string,
+    secret: string,
+    algorithm: 'sha1' | 'sha256' = 'sha1',
+    encoding: 'base64' | 'hex' = 'base64'
+): string {
     return `${algorithm}=${createHmac(algorithm, secret).update(body).digest(encoding)}`;
 }
 

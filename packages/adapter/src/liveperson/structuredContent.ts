@@ -45,9 +45,16 @@ function convertElement(element: AdaptiveElement, unsupported: string[]): Struct
         case 'RichTextBlock':
             return { type: 'text', text: inlineText(element) };
         case 'Image':
-            return { type: 'image', url: String(element.url ?? ''), ...(element.altText ? { caption: String(element.altText), tooltip: String(element.altText) } : {}) };
+            return {
+                type: 'image',
+                url: String(element.url ?? ''),
+                ...(element.altText ? { caption: String(element.altText), tooltip: String(element.altText) } : {}),
+            };
         case 'FactSet':
-            return { type: 'vertical', elements: (element.facts ?? []).map((f: AdaptiveElement) => ({ type: 'text', text: `${f.title ?? ''}: ${f.value ?? ''}` })) };
+            return {
+                type: 'vertical',
+                elements: (element.facts ?? []).map((f: AdaptiveElement) => ({ type: 'text', text: `${f.title ?? ''}: ${f.value ?? ''}` })),
+            };
         case 'Container':
         case 'Column':
             return { type: 'vertical', elements: convertElements(element.items ?? [], unsupported) };
@@ -63,7 +70,9 @@ function convertElement(element: AdaptiveElement, unsupported: string[]): Struct
 
 /** The text of a RichTextBlock: its inlines (strings or TextRuns) joined. */
 function inlineText(block: AdaptiveElement): string {
-    return (Array.isArray(block.inlines) ? block.inlines : []).map((i: AdaptiveElement | string) => (typeof i === 'string' ? i : String(i?.text ?? ''))).join('');
+    return (Array.isArray(block.inlines) ? block.inlines : [])
+        .map((i: AdaptiveElement | string) => (typeof i === 'string' ? i : String(i?.text ?? '')))
+        .join('');
 }
 
 function textStyle(element: AdaptiveElement): Record<string, unknown> | undefined {
@@ -174,7 +183,12 @@ export function structuredContentReplies(content: unknown): OfferedReply[] {
         const element = node as Record<string, any>;
         if (element.type === 'button') {
             const publish = (element.click?.actions ?? []).find((a: any) => a?.type === 'publishText' && typeof a.text === 'string');
-            if (publish) replies.push({ title: String(element.title ?? publish.text), text: publish.text, ...(element.click?.metadata ? { metadata: element.click.metadata } : {}) });
+            if (publish)
+                replies.push({
+                    title: String(element.title ?? publish.text),
+                    text: publish.text,
+                    ...(element.click?.metadata ? { metadata: element.click.metadata } : {}),
+                });
         }
         if (Array.isArray(element.elements)) element.elements.forEach(walk);
     };

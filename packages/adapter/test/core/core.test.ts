@@ -17,7 +17,14 @@ describe('core: ConversationQueue', () => {
     it('runs one conversation in order, even when earlier tasks are slower', async () => {
         const queue = new ConversationQueue(8);
         const seen: number[] = [];
-        await Promise.all([30, 5, 20, 0, 10].map((delay, i) => queue.run('c', async () => { await sleep(delay); seen.push(i); })));
+        await Promise.all(
+            [30, 5, 20, 0, 10].map((delay, i) =>
+                queue.run('c', async () => {
+                    await sleep(delay);
+                    seen.push(i);
+                })
+            )
+        );
         expect(seen).to.deep.equal([0, 1, 2, 3, 4]);
         expect(queue.activeKeys).to.equal(0);
     });
@@ -27,12 +34,16 @@ describe('core: ConversationQueue', () => {
         let running = 0;
         let peak = 0;
         const started = Date.now();
-        await Promise.all(Array.from({ length: 9 }, (_, i) => queue.run(`c${i}`, async () => {
-            running++;
-            peak = Math.max(peak, running);
-            await sleep(30);
-            running--;
-        })));
+        await Promise.all(
+            Array.from({ length: 9 }, (_, i) =>
+                queue.run(`c${i}`, async () => {
+                    running++;
+                    peak = Math.max(peak, running);
+                    await sleep(30);
+                    running--;
+                })
+            )
+        );
         expect(peak).to.equal(3);
         expect(Date.now() - started).to.be.within(85, 400); // 3 waves of 30 ms, not 9
         expect(queue.activeKeys).to.equal(0);
@@ -40,10 +51,14 @@ describe('core: ConversationQueue', () => {
 
     it('a failing task rejects its own promise and does not stop the conversation', async () => {
         const queue = new ConversationQueue(2);
-        const failed = queue.run('c', async () => { throw new Error('boom'); });
+        const failed = queue.run('c', async () => {
+            throw new Error('boom');
+        });
         const next = queue.run('c', async () => 'after');
         let message = '';
-        await failed.catch((e: Error) => { message = e.message; });
+        await failed.catch((e: Error) => {
+            message = e.message;
+        });
         expect(message).to.equal('boom');
         expect(await next).to.equal('after');
     });
@@ -76,7 +91,9 @@ describe('core: BoundedMemoryStorage', () => {
         expect(read.k.eTag).to.be.a('string');
         await storage.write({ k: { ...read.k, owner: 'agent' } });
         let conflict = '';
-        await storage.write({ k: { ...read.k, owner: 'queue' } }).catch((e: Error) => { conflict = e.message; });
+        await storage.write({ k: { ...read.k, owner: 'queue' } }).catch((e: Error) => {
+            conflict = e.message;
+        });
         expect(conflict).to.match(/eTag conflict/);
         await storage.write({ k: { owner: 'queue', eTag: '*' } });
         await storage.delete(['k']);
@@ -109,14 +126,30 @@ describe('core: retry policy', () => {
         expect(parseRetryAfter('soon')).to.equal(undefined);
         expect(parseRetryAfter(undefined)).to.equal(undefined);
     });
-    it('reads each vendor\'s error bodies leniently (the reader lives with its vendor)', () => {
-        expect(describeEightByEightError({ message: 'Bad', errors: [{ code: 'invalid_queue', message: 'x' }] })).to.deep.equal({ code: 'invalid_queue', message: 'Bad' });
-        expect(describeEightByEightError({ message: 'Bad', errors: { code: 'invalid_json_object' } })).to.deep.equal({ code: 'invalid_json_object', message: 'Bad' });
-        expect(describeEightByEightError({ errors: ['Header X-8x8-Tenant does not match'] })).to.deep.equal({ code: undefined, message: 'Header X-8x8-Tenant does not match' });
-        expect(describeEightByEightError({ fault: { faultstring: 'Invalid access token', detail: { errorcode: 'oauth.v2.InvalidAccessToken' } } })).to.deep.equal({ code: 'oauth.v2.InvalidAccessToken', message: 'Invalid access token' });
-        expect(describeLivePersonError({ kind: 'resp', reqId: '1', code: 401, body: { title: 'Unauthorized', details: 'Expired', errorCode: 40102 } })).to.deep.equal({ code: '40102', message: 'Unauthorized: Expired' });
+    it("reads each vendor's error bodies leniently (the reader lives with its vendor)", () => {
+        expect(describeEightByEightError({ message: 'Bad', errors: [{ code: 'invalid_queue', message: 'x' }] })).to.deep.equal({
+            code: 'invalid_queue',
+            message: 'Bad',
+        });
+        expect(describeEightByEightError({ message: 'Bad', errors: { code: 'invalid_json_object' } })).to.deep.equal({
+            code: 'invalid_json_object',
+            message: 'Bad',
+        });
+        expect(describeEightByEightError({ errors: ['Header X-8x8-Tenant does not match'] })).to.deep.equal({
+            code: undefined,
+            message: 'Header X-8x8-Tenant does not match',
+        });
+        expect(
+            describeEightByEightError({ fault: { faultstring: 'Invalid access token', detail: { errorcode: 'oauth.v2.InvalidAccessToken' } } })
+        ).to.deep.equal({ code: 'oauth.v2.InvalidAccessToken', message: 'Invalid access token' });
+        expect(
+            describeLivePersonError({ kind: 'resp', reqId: '1', code: 401, body: { title: 'Unauthorized', details: 'Expired', errorCode: 40102 } })
+        ).to.deep.equal({ code: '40102', message: 'Unauthorized: Expired' });
         expect(describeLivePersonError({ kind: 'resp', reqId: '2', code: 400, body: 'bad dialog' })).to.deep.equal({ code: '400', message: 'bad dialog' });
-        expect(describeLivePersonError({ error: 'invalid_client', error_description: 'Bad credentials' })).to.deep.equal({ code: 'invalid_client', message: 'Bad credentials' });
+        expect(describeLivePersonError({ error: 'invalid_client', error_description: 'Bad credentials' })).to.deep.equal({
+            code: 'invalid_client',
+            message: 'Bad credentials',
+        });
     });
 });
 
@@ -153,7 +186,11 @@ describe('core: VendorHttpClient over loopback', () => {
     it('does not retry other 4xx, and names operation, status and vendor code, never the secret', async () => {
         answers.push({ status: 400, body: { message: `key ${SECRET} is not allowed`, errors: [{ code: 'invalid_parameter' }] } });
         let error: VendorApiError | undefined;
-        await client().send({ operation: 'doThing', method: 'POST', url, headers: { 'x-api-key': SECRET } }).catch((e) => { error = e; });
+        await client()
+            .send({ operation: 'doThing', method: 'POST', url, headers: { 'x-api-key': SECRET } })
+            .catch((e) => {
+                error = e;
+            });
         expect(error).to.be.instanceOf(VendorApiError);
         expect(error!.message).to.equal('test doThing failed with HTTP 400 (invalid_parameter): key *** is not allowed');
         expect(error!.status).to.equal(400);
@@ -165,7 +202,11 @@ describe('core: VendorHttpClient over loopback', () => {
     it('gives up after maxAttempts and says how many were made', async () => {
         answers.push({ status: 500 }, { status: 502 }, { status: 504 });
         let error: VendorApiError | undefined;
-        await client({ retry: { maxAttempts: 3, baseDelayMs: 5 } }).send({ operation: 'doThing', method: 'GET', url }).catch((e) => { error = e; });
+        await client({ retry: { maxAttempts: 3, baseDelayMs: 5 } })
+            .send({ operation: 'doThing', method: 'GET', url })
+            .catch((e) => {
+                error = e;
+            });
         expect(error!.message).to.equal('test doThing failed with HTTP 504 after 3 attempts');
         expect(error!.attempts).to.equal(3);
     });
@@ -173,7 +214,11 @@ describe('core: VendorHttpClient over loopback', () => {
     it('fails at once when Retry-After is longer than allowed', async () => {
         answers.push({ status: 429, headers: { 'retry-after': '3600' } });
         let error: VendorApiError | undefined;
-        await client().send({ operation: 'doThing', method: 'GET', url }).catch((e) => { error = e; });
+        await client()
+            .send({ operation: 'doThing', method: 'GET', url })
+            .catch((e) => {
+                error = e;
+            });
         expect(error!.message).to.match(/HTTP 429: Retry-After of 3600000 ms is longer than the 30000 ms allowed/);
         expect(seen).to.have.length(1);
     });
@@ -181,7 +226,11 @@ describe('core: VendorHttpClient over loopback', () => {
     it('retries network errors and reports them without a status', async () => {
         await server.stop();
         let error: VendorApiError | undefined;
-        await client({ retry: { maxAttempts: 2, baseDelayMs: 5 } }).send({ operation: 'doThing', method: 'GET', url }).catch((e) => { error = e; });
+        await client({ retry: { maxAttempts: 2, baseDelayMs: 5 } })
+            .send({ operation: 'doThing', method: 'GET', url })
+            .catch((e) => {
+                error = e;
+            });
         expect(error).to.be.instanceOf(VendorApiError);
         expect(error!.status).to.equal(undefined);
         expect(error!.message).to.match(/^test doThing failed: ECONNREFUSED/);
@@ -192,9 +241,13 @@ describe('core: VendorHttpClient over loopback', () => {
         answers.push({ status: 401 });
         let token = 'old';
         const response = await client().send({
-            operation: 'doThing', method: 'GET', url,
+            operation: 'doThing',
+            method: 'GET',
+            url,
             headers: () => ({ authorization: token }),
-            onUnauthorized: async () => { token = 'new'; },
+            onUnauthorized: async () => {
+                token = 'new';
+            },
         });
         expect(response.status).to.equal(200);
         expect(seen.map((s) => s.headers.authorization)).to.deep.equal(['old', 'new']);

@@ -61,7 +61,15 @@ for (const host of hosts) {
             const promptOptions =
                 host.name === 'botbuilder'
                     ? { prompt: 'Pick a color', choices, style: ListStyle.suggestedAction }
-                    : { prompt: { type: ActivityTypes.Message, text: 'Pick a color', suggestedActions: { actions: choices.map((c) => ({ type: 'imBack', title: c, value: c })), to: [] } }, choices, style: ListStyle.none };
+                    : {
+                          prompt: {
+                              type: ActivityTypes.Message,
+                              text: 'Pick a color',
+                              suggestedActions: { actions: choices.map((c) => ({ type: 'imBack', title: c, value: c })), to: [] },
+                          },
+                          choices,
+                          style: ListStyle.none,
+                      };
             dialogs.add(new ChoicePrompt('choice'));
             dialogs.add(
                 new WaterfallDialog('main', [
@@ -84,7 +92,10 @@ for (const host of hosts) {
             const [prompt] = sandbox.botMessages(id);
             expect(prompt.text).to.equal('Pick a color');
             expect(prompt.cards).to.deep.equal([
-                { contentType: 'application/8x8.quick.replies', content: { options: ['Red', 'Green', 'Blue'].map((c) => ({ title: c, data: { postback: c } })) } },
+                {
+                    contentType: 'application/8x8.quick.replies',
+                    content: { options: ['Red', 'Green', 'Blue'].map((c) => ({ title: c, data: { postback: c } })) },
+                },
             ]);
             await sandbox.customerClicksQuickReply(id, 'Green', 'Green');
             expect(sandbox.botMessages(id).map((m) => m.text)).to.deep.equal(['Pick a color', 'You picked Green']);
@@ -94,7 +105,11 @@ for (const host of hosts) {
             await setup({ handoffQueueId: 'q-9' });
             logic = async (context) => {
                 if (context.activity.type === ActivityTypes.Message && context.activity.text === 'human please') {
-                    await context.sendActivity({ type: ActivityTypes.Event, name: 'handoff.initiate', value: { user: { additionalProperties: [{ key: 'topic', value: 'refund' }] } } });
+                    await context.sendActivity({
+                        type: ActivityTypes.Event,
+                        name: 'handoff.initiate',
+                        value: { user: { additionalProperties: [{ key: 'topic', value: 'refund' }] } },
+                    });
                 }
             };
             const id = await sandbox.startConversation();
@@ -108,7 +123,13 @@ for (const host of hosts) {
             await sandbox.customerSays(id, 'hi agent');
             await sandbox.agentLeaves(id);
             await sandbox.customerSays(id, 'bot again?');
-            const summary = received.filter((a) => a.type !== 'typing').map((a) => (a.type === 'event' ? `${a.name}${a.name === 'handoff.status' ? `:${(a.value as { state: string }).state}` : ''}` : `${a.type}${a.text ? `:${a.text}` : ''}`));
+            const summary = received
+                .filter((a) => a.type !== 'typing')
+                .map((a) =>
+                    a.type === 'event'
+                        ? `${a.name}${a.name === 'handoff.status' ? `:${(a.value as { state: string }).state}` : ''}`
+                        : `${a.type}${a.text ? `:${a.text}` : ''}`
+                );
             expect(summary).to.deep.equal([
                 'conversationUpdate',
                 'message:human please',
@@ -130,13 +151,18 @@ for (const host of hosts) {
         it('schedules the hand-back (post-agent-assignment) before assigning the queue, and sends X-8x8-Tenant', async () => {
             await setup({ handoffQueueId: 'q-1', tenant: 'tenant-a', handBack: { webhookId: 'wh-123', maxTotalMinutes: 120, userTimeoutInMinutes: 30 } });
             logic = async (context) => {
-                if (context.activity.type === ActivityTypes.Message) await context.sendActivity({ type: ActivityTypes.Event, name: 'handoff.initiate', value: {} });
+                if (context.activity.type === ActivityTypes.Message)
+                    await context.sendActivity({ type: ActivityTypes.Event, name: 'handoff.initiate', value: {} });
             };
             const id = await sandbox.startConversation();
             await sandbox.customerSays(id, 'agent');
             const calls = sandbox.recorder.find((r) => r.path.includes(id) && r.method !== 'GET');
             expect(calls.map((r) => `${r.method} ${r.path.split(id)[1] || '/'} ${r.status}`)).to.deep.equal(['POST /post-agent-assignment 201', 'PATCH / 202']);
-            expect(calls[0].body).to.deep.equal({ type: 'webhook', id: 'wh-123', configuration: { notifyChannelWebhookIfExists: 'false', maxTotalMinutes: 120, userTimeoutInMinutes: 30 } });
+            expect(calls[0].body).to.deep.equal({
+                type: 'webhook',
+                id: 'wh-123',
+                configuration: { notifyChannelWebhookIfExists: 'false', maxTotalMinutes: 120, userTimeoutInMinutes: 30 },
+            });
             for (const call of calls) expect(call.headers['x-8x8-tenant']).to.equal('tenant-a');
             expect(sandbox.conversation(id).postAgentAssignment).to.deep.include({ id: 'wh-123' });
         });
@@ -199,7 +225,12 @@ for (const host of hosts) {
             logic = async (context) => {
                 if (context.activity.type !== ActivityTypes.Message) return;
                 if (context.activity.text === 'bad card') {
-                    await context.sendActivity({ type: ActivityTypes.Message, attachments: [host.CardFactory.adaptiveCard({ type: 'AdaptiveCard', version: '1.3', body: [{ type: 'Input.Text' }] })] }).catch((e) => errors.push(e));
+                    await context
+                        .sendActivity({
+                            type: ActivityTypes.Message,
+                            attachments: [host.CardFactory.adaptiveCard({ type: 'AdaptiveCard', version: '1.3', body: [{ type: 'Input.Text' }] })],
+                        })
+                        .catch((e) => errors.push(e));
                 } else {
                     await context.sendActivity('will fail').catch((e) => errors.push(e));
                 }
@@ -213,7 +244,9 @@ for (const host of hosts) {
             sandbox.injectFault({ path: /\/messages$/, status: 503, times: 2 });
             await sandbox.customerSays(id, 'x');
             expect(errors[1]).to.be.instanceOf(VendorApiError);
-            expect((errors[1] as VendorApiError).message).to.equal('8x8 sendMessage failed with HTTP 503 (service_unavailable): Service unavailable after 2 attempts');
+            expect((errors[1] as VendorApiError).message).to.equal(
+                '8x8 sendMessage failed with HTTP 503 (service_unavailable): Service unavailable after 2 attempts'
+            );
         });
 
         it('uploads file attachments (data: and http URLs) as multipart and sends them by id, never giving the API key to the file host', async () => {
@@ -221,7 +254,11 @@ for (const host of hosts) {
             const fileHostRequests: Array<Record<string, unknown>> = [];
             const fileHost = await listen((req, res) => {
                 fileHostRequests.push(req.headers);
-                if (req.url === '/missing.pdf') { res.statusCode = 404; res.end(); return; }
+                if (req.url === '/missing.pdf') {
+                    res.statusCode = 404;
+                    res.end();
+                    return;
+                }
                 res.setHeader('content-type', 'application/pdf');
                 res.end(Buffer.from('%PDF-1.4 fake'));
             });
@@ -238,7 +275,12 @@ for (const host of hosts) {
                         ],
                     });
                 } else {
-                    await context.sendActivity({ type: ActivityTypes.Message, attachments: [{ contentType: 'application/pdf', contentUrl: `${fileHost.url}/missing.pdf`, name: 'x.pdf' }] }).catch((e) => errors.push(e));
+                    await context
+                        .sendActivity({
+                            type: ActivityTypes.Message,
+                            attachments: [{ contentType: 'application/pdf', contentUrl: `${fileHost.url}/missing.pdf`, name: 'x.pdf' }],
+                        })
+                        .catch((e) => errors.push(e));
                 }
             };
             const id = await sandbox.startConversation();
@@ -366,7 +408,13 @@ for (const host of hosts) {
 
         it('Express with express.json({ verify }) keeping req.rawBody → verified and answered', async () => {
             const app = express();
-            app.use(express.json({ verify: (req, _res, buf) => { (req as unknown as { rawBody: Buffer }).rawBody = buf; } }));
+            app.use(
+                express.json({
+                    verify: (req, _res, buf) => {
+                        (req as unknown as { rawBody: Buffer }).rawBody = buf;
+                    },
+                })
+            );
             app.post('/hook', (req, res) => adapter.process(req, res, echo));
             const server = await listen(app);
             sandbox.webhookUrl = `${server.url}/hook`;
@@ -380,7 +428,12 @@ for (const host of hosts) {
         it('works with a botbuilder/Restify-style response (status + send + end, no setHeader) and a plain readable request', async () => {
             const conversationId = 'restify-1';
             (sandbox as any).createConversation(conversationId, 'ch', { userId: 'u1' });
-            const body = JSON.stringify({ eventType: 'MESSAGE', conversationId, timestamp: Date.now(), data: { sender: { id: 'u1', type: 'user' }, text: 'restify' } });
+            const body = JSON.stringify({
+                eventType: 'MESSAGE',
+                conversationId,
+                timestamp: Date.now(),
+                data: { sender: { id: 'u1', type: 'user' }, text: 'restify' },
+            });
             const fields = { customerId: sandbox.customerId, eventId: 'e-restify', retry: 0, tenantId: sandbox.tenantId, transmissionTime: Date.now() };
             const req = Object.assign(Readable.from([Buffer.from(body)]), {
                 method: 'POST',
@@ -394,12 +447,32 @@ for (const host of hosts) {
                 },
             });
             const written: { status?: number; sent?: unknown; ended: number } = { ended: 0 };
-            const res = { status: (code: number) => { written.status = code; }, send: (b: unknown) => { written.sent = b; }, end: () => { written.ended++; } };
+            const res = {
+                status: (code: number) => {
+                    written.status = code;
+                },
+                send: (b: unknown) => {
+                    written.sent = b;
+                },
+                end: () => {
+                    written.ended++;
+                },
+            };
             await adapter.process(req, res, echo);
             expect(written).to.deep.equal({ status: 200, ended: 1 });
             expect(sandbox.botMessages(conversationId).map((m) => m.text)).to.deep.equal(['Echo: restify']);
 
-            const bad = { status: (code: number) => { written.status = code; }, send: (b: unknown) => { written.sent = b; }, end: () => { written.ended++; } };
+            const bad = {
+                status: (code: number) => {
+                    written.status = code;
+                },
+                send: (b: unknown) => {
+                    written.sent = b;
+                },
+                end: () => {
+                    written.ended++;
+                },
+            };
             await adapter.process(Object.assign(Readable.from([Buffer.from('{}')]), { method: 'POST', headers: {} }), bad, echo);
             expect(written.status).to.equal(401);
             expect(JSON.parse(written.sent as string)).to.deep.equal({ error: 'Missing x-8x8-signature header.' });
@@ -408,7 +481,10 @@ for (const host of hosts) {
         it('waits for delay activities and drops trace activities, one ResourceResponse each', async () => {
             const context = host.newTurnContext(adapter, { type: 'message', conversation: { id: 'c', isGroup: false } });
             const started = Date.now();
-            const responses = await adapter.sendActivities(context, [{ type: 'delay', value: 120 }, { type: ActivityTypes.Trace, name: 'debug' }]);
+            const responses = await adapter.sendActivities(context, [
+                { type: 'delay', value: 120 },
+                { type: ActivityTypes.Trace, name: 'debug' },
+            ]);
             expect(Date.now() - started).to.be.at.least(110);
             expect(responses).to.deep.equal([{ id: '' }, { id: '' }]);
             expect(sandbox.recorder.requests).to.have.length(0);
@@ -418,8 +494,12 @@ for (const host of hosts) {
             const context = host.newTurnContext(adapter, { type: 'message', conversation: { id: 'c', isGroup: false } });
             let updateError: unknown;
             let deleteError: unknown;
-            await adapter.updateActivity(context, {}).catch((e) => { updateError = e; });
-            await adapter.deleteActivity(context, {}).catch((e) => { deleteError = e; });
+            await adapter.updateActivity(context, {}).catch((e) => {
+                updateError = e;
+            });
+            await adapter.deleteActivity(context, {}).catch((e) => {
+                deleteError = e;
+            });
             expect(updateError).to.be.instanceOf(UnsupportedOperationError);
             expect((updateError as Error).message).to.equal('EightByEightAdapter.updateActivity(): 8x8 cannot edit a message once sent.');
             expect(deleteError).to.be.instanceOf(UnsupportedOperationError);
@@ -432,7 +512,10 @@ for (const host of hosts) {
             expect(make(undefined)).to.throw(ConfigurationError, 'EightByEightAdapter: options are required');
             expect(make({})).to.throw(ConfigurationError, 'EightByEightAdapter: option "apiKey" is required');
             expect(make({ apiKey: 'k', baseUrl: 'ftp://x' })).to.throw(ConfigurationError, 'option "baseUrl" must be an http(s) URL');
-            expect(make({ apiKey: 'k', handBack: { webhookId: 'w', maxTotalMinutes: 5 } })).to.throw(ConfigurationError, 'option "handBack.maxTotalMinutes" must be an integer from 20 to 600');
+            expect(make({ apiKey: 'k', handBack: { webhookId: 'w', maxTotalMinutes: 5 } })).to.throw(
+                ConfigurationError,
+                'option "handBack.maxTotalMinutes" must be an integer from 20 to 600'
+            );
             expect(make({ apiKey: 'k', handBack: {} })).to.throw(ConfigurationError, '"handBack.webhookId" is required');
             expect(make({ apiKey: 'k', ackDeadlineMs: -1 })).to.throw(ConfigurationError, 'option "ackDeadlineMs" must be a positive integer');
             expect(make({ apiKey: 'k', retry: { maxAttempts: 0 } })).to.throw(ConfigurationError, 'option "retry.maxAttempts"');

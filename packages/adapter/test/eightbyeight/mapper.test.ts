@@ -184,11 +184,23 @@ function parseOk(body: unknown): EightByEightEvent {
 describe('8x8 events: parsing and validation', () => {
     it('accepts every seed and vendor-notes payload', () => {
         for (const name of [
-            'seed-conversation-update', 'seed-queued', 'seed-members-changed', 'seed-transfer', 'seed-message',
-            'seed-activity-card-submit', 'seed-activity-typing', 'seed-activity-quick-reply', 'seed-web-hook-verify',
-            'notes-conversation-update-whatsapp', 'notes-message-agent-attachment', 'notes-message-user-attachment',
-            'notes-activity-card-execute', 'notes-activity-read-receipts', 'notes-activity-interactive-reply',
-            'notes-activity-typing-stopped', 'notes-members-changed-agent-left',
+            'seed-conversation-update',
+            'seed-queued',
+            'seed-members-changed',
+            'seed-transfer',
+            'seed-message',
+            'seed-activity-card-submit',
+            'seed-activity-typing',
+            'seed-activity-quick-reply',
+            'seed-web-hook-verify',
+            'notes-conversation-update-whatsapp',
+            'notes-message-agent-attachment',
+            'notes-message-user-attachment',
+            'notes-activity-card-execute',
+            'notes-activity-read-receipts',
+            'notes-activity-interactive-reply',
+            'notes-activity-typing-stopped',
+            'notes-members-changed-agent-left',
         ]) {
             expect(parseEightByEightEvent(fixture(name)).kind, name).to.equal('parsed');
         }
@@ -209,7 +221,9 @@ describe('8x8 events: parsing and validation', () => {
             kind: 'invalid',
             problem: 'MESSAGE event: data.text: Expected string, received number',
         });
-        expect(parseEightByEightEvent({ eventType: 'ACTIVITY', conversationId: 'c', data: { name: 'quickReply/action', value: { data: { title: 't' } } } })).to.deep.equal({
+        expect(
+            parseEightByEightEvent({ eventType: 'ACTIVITY', conversationId: 'c', data: { name: 'quickReply/action', value: { data: { title: 't' } } } })
+        ).to.deep.equal({
             kind: 'invalid',
             problem: 'ACTIVITY quickReply/action event: data.value.data.payload is required',
         });
@@ -242,9 +256,13 @@ describe('8x8 mapper: activity → Chat Gateway requests', () => {
             ActivityMappingError,
             /attachment 0 is not a valid Adaptive Card: .*unique Id.*Property "url" must be set/
         );
-        expect(() => fromActivity({ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'Nope' } }], conversation })).to.throw(
-            /"type" must be "AdaptiveCard"/
-        );
+        expect(() =>
+            fromActivity({
+                type: 'message',
+                attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'Nope' } }],
+                conversation,
+            })
+        ).to.throw(/"type" must be "AdaptiveCard"/);
     });
 
     it('suggestedActions → an 8x8 quick-replies card (postback = value)', () => {
@@ -252,7 +270,17 @@ describe('8x8 mapper: activity → Chat Gateway requests', () => {
         expect(request.body).to.deep.equal({
             authorType: 'bot',
             text: 'Pick a color',
-            cards: [{ contentType: 'application/8x8.quick.replies', content: { options: [{ title: 'Red', data: { postback: 'Red' } }, { title: 'Green', data: { postback: 'Green' } }] } }],
+            cards: [
+                {
+                    contentType: 'application/8x8.quick.replies',
+                    content: {
+                        options: [
+                            { title: 'Red', data: { postback: 'Red' } },
+                            { title: 'Green', data: { postback: 'Green' } },
+                        ],
+                    },
+                },
+            ],
         });
     });
 
@@ -272,22 +300,34 @@ describe('8x8 mapper: activity → Chat Gateway requests', () => {
             { title: 'One', data: { postback: '1' } },
             { title: 'Two', data: { postback: 'two' } },
         ]);
-        expect(() => fromActivity({ type: 'message', conversation, suggestedActions: { to: [], actions: [{ type: ActionTypes.OpenUrl, title: 'Site', value: 'https://x' }] } })).to.throw(
-            ActivityMappingError,
-            /suggested action 0 of type "openUrl" is not supported/
-        );
+        expect(() =>
+            fromActivity({
+                type: 'message',
+                conversation,
+                suggestedActions: { to: [], actions: [{ type: ActionTypes.OpenUrl, title: 'Site', value: 'https://x' }] },
+            })
+        ).to.throw(ActivityMappingError, /suggested action 0 of type "openUrl" is not supported/);
     });
 
     it('unsupported attachments and empty messages are refused, not dropped', () => {
-        expect(() => fromActivity({ ...MessageFactory.attachment(CardFactory.heroCard('Hi')), conversation })).to.throw(ActivityMappingError, /application\/vnd.microsoft.card.hero" is not supported/);
+        expect(() => fromActivity({ ...MessageFactory.attachment(CardFactory.heroCard('Hi')), conversation })).to.throw(
+            ActivityMappingError,
+            /application\/vnd.microsoft.card.hero" is not supported/
+        );
         expect(() => fromActivity({ type: 'message', conversation })).to.throw(ActivityMappingError, /nothing to send/);
     });
 
     it('a file attachment (contentUrl) → an upload before the message, whose attachments the client fills with the id', () => {
-        const requests = fromActivity({ ...MessageFactory.contentUrl('https://files.example/r.pdf', 'application/pdf', 'receipt.pdf', 'Your receipt'), conversation });
+        const requests = fromActivity({
+            ...MessageFactory.contentUrl('https://files.example/r.pdf', 'application/pdf', 'receipt.pdf', 'Your receipt'),
+            conversation,
+        });
         expect(requests).to.deep.equal([
             {
-                operation: 'uploadAttachment', method: 'POST', path: `${path}/attachments`, body: { authorType: 'bot' },
+                operation: 'uploadAttachment',
+                method: 'POST',
+                path: `${path}/attachments`,
+                body: { authorType: 'bot' },
                 file: { contentUrl: 'https://files.example/r.pdf', name: 'receipt.pdf', contentType: 'application/pdf' },
             },
             { operation: 'sendMessage', method: 'POST', path: `${path}/messages`, body: { authorType: 'bot', text: 'Your receipt' } },
@@ -307,7 +347,10 @@ describe('8x8 mapper: activity → Chat Gateway requests', () => {
 
     it('endOfConversation → PATCH participants/user {removed: true} (+ displayMessage from text)', () => {
         expect(fromActivity({ type: 'endOfConversation', conversation })[0]).to.deep.equal({
-            operation: 'removeUserParticipant', method: 'PATCH', path: `${path}/participants/user`, body: { removed: true },
+            operation: 'removeUserParticipant',
+            method: 'PATCH',
+            path: `${path}/participants/user`,
+            body: { removed: true },
         });
         expect(fromActivity({ type: 'endOfConversation', text: 'Bye', conversation })[0].body).to.deep.equal({ removed: true, displayMessage: 'Bye' });
     });
@@ -315,21 +358,32 @@ describe('8x8 mapper: activity → Chat Gateway requests', () => {
     it('handoff.initiate → PATCH assignment to the queue from the handoff context, else the default', () => {
         const handoff = { type: 'event', name: 'handoff.initiate', conversation };
         expect(fromActivity({ ...handoff, value: { queueId: 'q-7', user: { additionalProperties: [{ key: 'topic', value: 'billing' }] } } })).to.deep.equal([
-            { operation: 'assignConversation', method: 'PATCH', path, body: { assignment: { type: 'queue', id: 'q-7' }, user: { additionalProperties: [{ key: 'topic', value: 'billing' }] } } },
+            {
+                operation: 'assignConversation',
+                method: 'PATCH',
+                path,
+                body: { assignment: { type: 'queue', id: 'q-7' }, user: { additionalProperties: [{ key: 'topic', value: 'billing' }] } },
+            },
         ]);
         expect(fromActivity({ ...handoff, value: {} }, { handoffQueueId: 'q-1' })[0].body).to.deep.equal({ assignment: { type: 'queue', id: 'q-1' } });
         expect(() => fromActivity({ ...handoff, value: {} })).to.throw(ActivityMappingError, /needs a queue id/);
     });
 
     it('handoff with hand-back scheduled → post-agent-assignment first, then the assignment', () => {
-        const requests = fromActivity({ type: 'event', name: 'handoff.initiate', conversation }, { handoffQueueId: 'q-1', handBack: { webhookId: 'wh-1', maxTotalMinutes: 60 } });
+        const requests = fromActivity(
+            { type: 'event', name: 'handoff.initiate', conversation },
+            { handoffQueueId: 'q-1', handBack: { webhookId: 'wh-1', maxTotalMinutes: 60 } }
+        );
         expect(requests.map((r) => r.operation)).to.deep.equal(['schedulePostAgentAssignment', 'assignConversation']);
         expect(requests[0]).to.deep.include({
             method: 'POST',
             path: `${path}/post-agent-assignment`,
             body: { type: 'webhook', id: 'wh-1', configuration: { notifyChannelWebhookIfExists: 'false', maxTotalMinutes: 60, userTimeoutInMinutes: 150 } },
         });
-        const without = fromActivity({ type: 'event', name: 'handoff.initiate', value: { handBack: false }, conversation }, { handoffQueueId: 'q-1', handBack: { webhookId: 'wh-1' } });
+        const without = fromActivity(
+            { type: 'event', name: 'handoff.initiate', value: { handBack: false }, conversation },
+            { handoffQueueId: 'q-1', handBack: { webhookId: 'wh-1' } }
+        );
         expect(without.map((r) => r.operation)).to.deep.equal(['assignConversation']);
     });
 
@@ -341,10 +395,20 @@ describe('8x8 mapper: activity → Chat Gateway requests', () => {
 
     it('invoke responses with a card or message become a new bot message; others nothing', () => {
         const card = { type: 'AdaptiveCard', version: '1.3', body: [{ type: 'TextBlock', text: 'Done' }] };
-        const shown = fromInvokeResponse({ type: 'invokeResponse', conversation, value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } } });
+        const shown = fromInvokeResponse({
+            type: 'invokeResponse',
+            conversation,
+            value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } },
+        });
         expect(shown).to.deep.include({ type: 'message' });
         expect(shown!.attachments).to.deep.equal([{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }]);
-        expect(fromInvokeResponse({ type: 'invokeResponse', conversation, value: { status: 200, body: { type: 'application/vnd.microsoft.activity.message', value: 'Approved' } } })!.text).to.equal('Approved');
+        expect(
+            fromInvokeResponse({
+                type: 'invokeResponse',
+                conversation,
+                value: { status: 200, body: { type: 'application/vnd.microsoft.activity.message', value: 'Approved' } },
+            })!.text
+        ).to.equal('Approved');
         expect(fromInvokeResponse({ type: 'invokeResponse', conversation, value: { status: 200 } })).to.equal(undefined);
     });
 });

@@ -47,10 +47,16 @@ describe('8x8 webhook signature (detached JWS, RS256, b64:false)', () => {
     it('signs exactly the documented compact JSON, keys in order, checksum = unsigned CRC32 of the raw bytes', () => {
         // The example in 8x8's "Validating webhook events" page, with a body whose CRC32 we control.
         const payload = signedPayload(Buffer.from('The quick brown fox jumps over the lazy dog'), {
-            customerId: 'vccC8ProdChecksUS', eventId: 'g4nqGuj8TpCa6tiZ3DeeNw', retry: '0', tenantId: 'vccC8ProdChecksUS', transmissionTime: '1629804577296',
+            customerId: 'vccC8ProdChecksUS',
+            eventId: 'g4nqGuj8TpCa6tiZ3DeeNw',
+            retry: '0',
+            tenantId: 'vccC8ProdChecksUS',
+            transmissionTime: '1629804577296',
         });
         // CRC32("The quick brown fox…") = 0x414FA339 = 1095738169.
-        expect(payload).to.equal('{"checksum":1095738169,"cid":"vccC8ProdChecksUS","eid":"g4nqGuj8TpCa6tiZ3DeeNw","retry":0,"tid":"vccC8ProdChecksUS","tt":1629804577296}');
+        expect(payload).to.equal(
+            '{"checksum":1095738169,"cid":"vccC8ProdChecksUS","eid":"g4nqGuj8TpCa6tiZ3DeeNw","retry":0,"tid":"vccC8ProdChecksUS","tt":1629804577296}'
+        );
         // A body whose CRC32 has the top bit set stays positive (unsigned, like Java's CRC32.getValue() and PHP's %u):
         // CRC32("123456789") is the standard check value 0xCBF43926 = 3421780262.
         const high = signedPayload(Buffer.from('123456789'), { customerId: 'c', eventId: 'e', retry: '1', tenantId: 't', transmissionTime: '2' });
@@ -75,7 +81,9 @@ describe('8x8 webhook signature (detached JWS, RS256, b64:false)', () => {
         const forged = new SigningKey('key1').signDelivery(body, fields);
         expect((await rejection(v.verify(body, headers({ signature: forged })))).message).to.equal('x-8x8-signature does not match the request.');
         const [h, , s] = key.signDelivery(body, fields).split('.');
-        expect((await rejection(v.verify(body, headers({ signature: `${h}.${Buffer.from('{}').toString('base64url')}.${s}` })))).message).to.match(/not a detached compact JWS/);
+        expect((await rejection(v.verify(body, headers({ signature: `${h}.${Buffer.from('{}').toString('base64url')}.${s}` })))).message).to.match(
+            /not a detached compact JWS/
+        );
         const hs256 = Buffer.from(JSON.stringify({ alg: 'HS256', b64: false, crit: ['b64'], kid: 'key1' })).toString('base64url');
         expect((await rejection(v.verify(body, headers({ signature: `${hs256}..${s}` })))).message).to.match(/must be RS256/);
         const noB64 = Buffer.from(JSON.stringify({ alg: 'RS256', kid: 'key1' })).toString('base64url');
@@ -86,8 +94,12 @@ describe('8x8 webhook signature (detached JWS, RS256, b64:false)', () => {
         // The genuine header with one signature byte changed, and with the signature cut short.
         const flipped = Buffer.from(s, 'base64url');
         flipped[10] ^= 1;
-        expect((await rejection(v.verify(body, headers({ signature: `${h}..${flipped.toString('base64url')}` })))).message).to.equal('x-8x8-signature does not match the request.');
-        expect((await rejection(v.verify(body, headers({ signature: `${h}..${s.slice(0, 40)}` })))).message).to.equal('x-8x8-signature does not match the request.');
+        expect((await rejection(v.verify(body, headers({ signature: `${h}..${flipped.toString('base64url')}` })))).message).to.equal(
+            'x-8x8-signature does not match the request.'
+        );
+        expect((await rejection(v.verify(body, headers({ signature: `${h}..${s.slice(0, 40)}` })))).message).to.equal(
+            'x-8x8-signature does not match the request.'
+        );
     });
 
     it('uses only RSA keys of 2048 bits or more, allowed for RS256 signatures, and only their public part', () => {
@@ -117,7 +129,9 @@ describe('8x8 webhook signature (detached JWS, RS256, b64:false)', () => {
         const v = verifier();
         expect((await rejection(v.verify(body, headers({ signature: undefined })))).message).to.equal('Missing x-8x8-signature header.');
         expect((await rejection(v.verify(body, headers({ eventId: undefined })))).message).to.equal('Missing x-8x8-event-id header (part of the signed data).');
-        expect((await rejection(v.verify(body, headers({ retry: 'one' })))).message).to.equal('Header x-8x8-retry must be an integer (part of the signed data).');
+        expect((await rejection(v.verify(body, headers({ retry: 'one' })))).message).to.equal(
+            'Header x-8x8-retry must be an integer (part of the signed data).'
+        );
     });
 
     it('refuses an unknown kid with 401, and remembers it instead of fetching again', async () => {

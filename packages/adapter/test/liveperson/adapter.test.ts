@@ -81,7 +81,11 @@ for (const host of hosts) {
          */
         const expectInterleaved = (actual: string[], ...sequences: string[][]) => {
             expect([...actual].sort(), 'everything sent, once').to.deep.equal(sequences.flat().sort());
-            for (const sequence of sequences) expect(actual.filter((s) => sequence.includes(s)), 'in order').to.deep.equal(sequence);
+            for (const sequence of sequences)
+                expect(
+                    actual.filter((s) => sequence.includes(s)),
+                    'in order'
+                ).to.deep.equal(sequence);
         };
 
         afterEach(async () => {
@@ -143,7 +147,11 @@ for (const host of hosts) {
             const mark = sandbox.recorder.mark();
             const { status, sequence } = await sandbox.agentSays(id, 'Where is my parcel?');
             expect(status).to.equal(200);
-            expectInterleaved(sends(mark).map(describeSend), ['ChatState COMPOSING', 'ContentEvent Echo: Where is my parcel?', 'ChatState ACTIVE'], [`ACCEPT [${sequence}]`, `READ [${sequence}]`]);
+            expectInterleaved(
+                sends(mark).map(describeSend),
+                ['ChatState COMPOSING', 'ContentEvent Echo: Where is my parcel?', 'ChatState ACTIVE'],
+                [`ACCEPT [${sequence}]`, `READ [${sequence}]`]
+            );
             expect(received.filter((a) => a.type === 'message').map((a) => a.text)).to.deep.equal(['Where is my parcel?']);
             // LivePerson echoes the connector's own events back (role CONSUMER): wait for them, they must run no turn.
             await waitUntil(() => sandbox.deliveries.length >= 8);
@@ -162,7 +170,13 @@ for (const host of hosts) {
             const refused = after.filter((r) => r.status === 401);
             expect(refused.length).to.be.within(1, 2);
             expect(after.filter((r) => r.path.endsWith('/app/token'))).to.have.length(1);
-            expectInterleaved(sends(mark).filter((r) => r.status === 200).map(describeSend), ['ChatState COMPOSING', 'ContentEvent Echo: still there?', 'ChatState ACTIVE'], ['ACCEPT [0]', 'READ [0]']);
+            expectInterleaved(
+                sends(mark)
+                    .filter((r) => r.status === 200)
+                    .map(describeSend),
+                ['ChatState COMPOSING', 'ContentEvent Echo: still there?', 'ChatState ACTIVE'],
+                ['ACCEPT [0]', 'READ [0]']
+            );
             expect(sandbox.consumerTexts(id)).to.deep.equal(['Echo: still there?']);
         });
 
@@ -226,7 +240,13 @@ for (const host of hosts) {
             logic = echo;
             const id = await open();
             const changes = ['first', 'second', 'third'].map((text) => sandbox.agentMessageChange(id, text));
-            const typing = { originatorId: 'agent-1', originatorMetadata: { id: 'agent-1', role: 'ASSIGNED_AGENT' }, event: { type: 'ChatStateEvent', chatState: 'COMPOSING' }, conversationId: id, dialogId: id };
+            const typing = {
+                originatorId: 'agent-1',
+                originatorMetadata: { id: 'agent-1', role: 'ASSIGNED_AGENT' },
+                event: { type: 'ChatStateEvent', chatState: 'COMPOSING' },
+                conversationId: id,
+                dialogId: id,
+            };
             const result = await sandbox.deliver(sandbox.messagingNotification([changes[2], typing, changes[0], changes[1]]));
             expect(result.status).to.equal(200);
             expect(received.filter((a) => a.type === 'message').map((a) => a.text)).to.deep.equal(['first', 'second', 'third']);
@@ -243,7 +263,9 @@ for (const host of hosts) {
             expect(forged.status).to.equal(401);
             expect(JSON.parse(forged.body)).to.deep.equal({ error: 'x-liveperson-signature does not match the request body.' });
             expect((await sandbox.deliver(notification(), { tamper: (b) => b.replace('evil', 'good') })).status).to.equal(401);
-            expect(JSON.parse((await sandbox.deliver(notification(), { signature: 'none' })).body)).to.deep.equal({ error: 'Missing x-liveperson-signature header.' });
+            expect(JSON.parse((await sandbox.deliver(notification(), { signature: 'none' })).body)).to.deep.equal({
+                error: 'Missing x-liveperson-signature header.',
+            });
             const wrongAccount = await sandbox.deliver(notification(), { headers: { 'x-liveperson-account-id': '99999999' } });
             expect(wrongAccount.status).to.equal(403);
             expect(JSON.parse(wrongAccount.body).error).to.equal('x-liveperson-account-id "99999999" is not this bot\'s account.');
@@ -305,7 +327,13 @@ for (const host of hosts) {
             const quickReplies = {
                 type: 'quickReplies',
                 itemsPerRow: 8,
-                replies: [{ type: 'button', title: 'Yes', click: { actions: [{ type: 'publishText', text: 'yep' }], metadata: [{ type: 'ExternalId', id: 'Yes-1234' }] } }],
+                replies: [
+                    {
+                        type: 'button',
+                        title: 'Yes',
+                        click: { actions: [{ type: 'publishText', text: 'yep' }], metadata: [{ type: 'ExternalId', id: 'Yes-1234' }] },
+                    },
+                ],
             };
             const mark = sandbox.recorder.mark();
             const { sequence } = await sandbox.agentSays(id, 'Shall I refund it?', { quickReplies });
@@ -322,7 +350,12 @@ for (const host of hosts) {
             const first = await open('handoff-consumer');
             logic = async (context) => {
                 if (context.activity.type === ActivityTypes.Message && context.activity.text === 'agent please') {
-                    const transcript = { activities: [{ type: 'message', text: 'My parcel is late', from: { id: 'agent-1', role: 'user' } }, { type: 'message', text: 'Sorry to hear that', from: { id: 'bot', role: 'bot' } }] };
+                    const transcript = {
+                        activities: [
+                            { type: 'message', text: 'My parcel is late', from: { id: 'agent-1', role: 'user' } },
+                            { type: 'message', text: 'Sorry to hear that', from: { id: 'bot', role: 'bot' } },
+                        ],
+                    };
                     await context.sendActivity(host.handoffInitiation(context, { details: { name: 'Ada', topic: 'Returns' } }, transcript));
                 }
                 if (context.activity.type === ActivityTypes.Message && context.activity.text === 'hello human here') await context.sendActivity('hi human');
@@ -332,7 +365,10 @@ for (const host of hosts) {
             const second = [...sandbox.conversations.values()].find((c) => c.id !== first)!;
             expect(second.externalConsumerId).to.equal('handoff-consumer');
             expect(second.skillId).to.equal('human-skill');
-            expect(sandbox.consumerTexts(second.id)).to.deep.equal(['Handoff from the bot.\nname: Ada\ntopic: Returns', 'Transcript:\nCustomer: My parcel is late\nBot: Sorry to hear that']);
+            expect(sandbox.consumerTexts(second.id)).to.deep.equal([
+                'Handoff from the bot.\nname: Ada\ntopic: Returns',
+                'Transcript:\nCustomer: My parcel is late\nBot: Sorry to hear that',
+            ]);
 
             received = [];
             await sandbox.agentJoins(second.id, 'human-7');
@@ -401,7 +437,14 @@ for (const host of hosts) {
                     failure = err;
                 }
             };
-            const change = { sequence: 3, originatorId: 'agent-9', originatorMetadata: { id: 'agent-9', role: 'ASSIGNED_AGENT' }, event: { type: 'ContentEvent', message: 'hello?', contentType: 'text/plain' }, conversationId: 'foreign-1', dialogId: 'foreign-1' };
+            const change = {
+                sequence: 3,
+                originatorId: 'agent-9',
+                originatorMetadata: { id: 'agent-9', role: 'ASSIGNED_AGENT' },
+                event: { type: 'ContentEvent', message: 'hello?', contentType: 'text/plain' },
+                conversationId: 'foreign-1',
+                dialogId: 'foreign-1',
+            };
             expect((await sandbox.deliver(sandbox.messagingNotification([change]))).status).to.equal(200);
             expect(received.map((a) => a.text)).to.deep.equal(['hello?']);
             expect(failure).to.be.instanceOf(UnsupportedOperationError);
@@ -444,14 +487,25 @@ for (const host of hosts) {
                 }
             });
             expect(error).to.be.instanceOf(VendorApiError);
-            expect((error as Error).message).to.equal('liveperson publishContent failed with HTTP 500 (50000): Service unavailable: Service unavailable after 2 attempts');
+            expect((error as Error).message).to.equal(
+                'liveperson publishContent failed with HTTP 500 (50000): Service unavailable: Service unavailable after 2 attempts'
+            );
         });
 
         it('service URL options replace the CSDS lookup', async () => {
             sandbox = new LivePersonSandbox({ clientSecret: SECRET });
             const url = await sandbox.start();
             logger = capturingLogger();
-            adapter = new host.LivePersonAdapter({ accountId: sandbox.accountId, clientId: sandbox.clientId, clientSecret: SECRET, csdsUrl: 'https://csds.invalid', sentinelUrl: url, idpUrl: url, messagingUrl: url, logger });
+            adapter = new host.LivePersonAdapter({
+                accountId: sandbox.accountId,
+                clientId: sandbox.clientId,
+                clientSecret: SECRET,
+                csdsUrl: 'https://csds.invalid',
+                sentinelUrl: url,
+                idpUrl: url,
+                messagingUrl: url,
+                logger,
+            });
             const reference = await adapter.openConversation({ consumerId: 'direct' });
             expect(reference.conversation!.id).to.be.a('string');
             expect(sandbox.recorder.find((r) => r.path.includes('/service/'))).to.have.length(0);
@@ -461,7 +515,14 @@ for (const host of hosts) {
             const storage = new host.MemoryStorage();
             await setup({ storage });
             const reference = await adapter.openConversation({ consumerId: 'shared-consumer' });
-            const second = new host.LivePersonAdapter({ accountId: sandbox.accountId, clientId: sandbox.clientId, clientSecret: SECRET, csdsUrl: sandbox.url, storage, logger });
+            const second = new host.LivePersonAdapter({
+                accountId: sandbox.accountId,
+                clientId: sandbox.clientId,
+                clientSecret: SECRET,
+                csdsUrl: sandbox.url,
+                storage,
+                logger,
+            });
             try {
                 await host.continueConversation(second, reference, (context) => context.sendActivity('from instance two'));
             } finally {
@@ -490,7 +551,11 @@ for (const host of hosts) {
             const first = await sandbox.agentSays(id, 'one');
             // Mapping, COMPOSING, the echo, ACTIVE and the receipts share one read (there were five).
             expect(readsOf() - before).to.equal(1);
-            expect(sends().map(describeSend).filter((s) => /^(ACCEPT|READ) /.test(s))).to.deep.equal([`ACCEPT [${first.sequence}]`, `READ [${first.sequence}]`]);
+            expect(
+                sends()
+                    .map(describeSend)
+                    .filter((s) => /^(ACCEPT|READ) /.test(s))
+            ).to.deep.equal([`ACCEPT [${first.sequence}]`, `READ [${first.sequence}]`]);
             // Between webhooks the Storage is the truth: mark the conversation closed there, as another instance would.
             const stored = (await read([recordKey]))[recordKey];
             await storage.write({ [recordKey]: { ...stored, closed: true, eTag: '*' } });

@@ -5,7 +5,13 @@ import { CardFactory, MessageFactory, type Activity } from 'botbuilder';
 import { ActivityMappingError } from '../../src/core/errors';
 import { parseLivePersonNotification, type LivePersonChange } from '../../src/liveperson/events';
 import { inSequenceOrder } from '../../src/liveperson/connector';
-import { LivePersonEventNames, STRUCTURED_CONTENT_TYPE, conversationChangeToActivities, messagingChangeToActivities, type LivePersonConversationRecord } from '../../src/liveperson/inboundMapper';
+import {
+    LivePersonEventNames,
+    STRUCTURED_CONTENT_TYPE,
+    conversationChangeToActivities,
+    messagingChangeToActivities,
+    type LivePersonConversationRecord,
+} from '../../src/liveperson/inboundMapper';
 import { fromActivity } from '../../src/liveperson/outboundMapper';
 import { adaptiveCardText, adaptiveCardToStructuredContent } from '../../src/liveperson/structuredContent';
 
@@ -97,7 +103,12 @@ describe('LivePerson mapper: notifications → activities (every seed payload)',
             type: 'quickReplies',
             itemsPerRow: 8,
             replies: [
-                { type: 'button', title: 'Yes', tooltip: 'Yes!', click: { actions: [{ type: 'publishText', text: 'yep' }], metadata: [{ type: 'ExternalId', id: 'Yes-1234' }] } },
+                {
+                    type: 'button',
+                    title: 'Yes',
+                    tooltip: 'Yes!',
+                    click: { actions: [{ type: 'publishText', text: 'yep' }], metadata: [{ type: 'ExternalId', id: 'Yes-1234' }] },
+                },
                 { type: 'button', title: 'No', click: { actions: [{ type: 'publishText', text: 'nope' }] } },
             ],
         };
@@ -125,7 +136,11 @@ describe('LivePerson mapper: notifications → activities (every seed payload)',
             elements: [
                 { type: 'text', text: 'Product Name', tooltip: 'text tooltip', style: { bold: true } },
                 { type: 'image', url: 'https://example.com/p.jpg' },
-                { type: 'button', title: 'Buy', click: { actions: [{ type: 'publishText', text: 'buy it' }], metadata: [{ type: 'ExternalId', id: 'buy-1' }] } },
+                {
+                    type: 'button',
+                    title: 'Buy',
+                    click: { actions: [{ type: 'publishText', text: 'buy it' }], metadata: [{ type: 'ExternalId', id: 'buy-1' }] },
+                },
                 { type: 'button', title: 'Site', click: { actions: [{ type: 'link', uri: 'https://example.com' }] } },
             ],
         };
@@ -175,22 +190,41 @@ describe('LivePerson mapper: notifications → activities (every seed payload)',
 
 describe('LivePerson notification parsing', () => {
     it('a body without changes, or a change without a conversation, is invalid and names the field', () => {
-        expect(parseLivePersonNotification({ type: 'ms.MessagingEventNotification', body: {} })).to.deep.equal({ kind: 'invalid', problem: 'body.changes is required' });
-        const parsed = parseLivePersonNotification({ type: 'ms.MessagingEventNotification', body: { changes: [{ sequence: 1, event: { type: 'ContentEvent', message: 'x' } }] } });
+        expect(parseLivePersonNotification({ type: 'ms.MessagingEventNotification', body: {} })).to.deep.equal({
+            kind: 'invalid',
+            problem: 'body.changes is required',
+        });
+        const parsed = parseLivePersonNotification({
+            type: 'ms.MessagingEventNotification',
+            body: { changes: [{ sequence: 1, event: { type: 'ContentEvent', message: 'x' } }] },
+        });
         expect(parsed).to.deep.equal({ kind: 'invalid', problem: 'body.changes[0].dialogId: needs conversationId or dialogId' });
-        const badEvent = parseLivePersonNotification({ type: 'ms.MessagingEventNotification', body: { changes: [{ dialogId: 'd', event: { type: 'ContentEvent' } }] } });
+        const badEvent = parseLivePersonNotification({
+            type: 'ms.MessagingEventNotification',
+            body: { changes: [{ dialogId: 'd', event: { type: 'ContentEvent' } }] },
+        });
         expect(badEvent.kind).to.equal('invalid');
         expect((badEvent as { problem: string }).problem).to.match(/^body\.changes\[0\]\.event\.message/);
     });
 
     it('unknown notification and event types are not errors', () => {
         expect(parseLivePersonNotification({ type: 'ms.SomethingNew', body: { changes: [] } })).to.deep.equal({ kind: 'unknown', type: 'ms.SomethingNew' });
-        const parsed = parseLivePersonNotification({ type: 'ms.MessagingEventNotification', body: { changes: [{ dialogId: 'd', event: { type: 'NewEvent' } }] } });
-        expect(parsed).to.deep.equal({ kind: 'parsed', value: { type: 'ms.MessagingEventNotification', changes: [{ kind: 'unknown', description: 'body.changes[0].event.type "NewEvent"' }] } });
+        const parsed = parseLivePersonNotification({
+            type: 'ms.MessagingEventNotification',
+            body: { changes: [{ dialogId: 'd', event: { type: 'NewEvent' } }] },
+        });
+        expect(parsed).to.deep.equal({
+            kind: 'parsed',
+            value: { type: 'ms.MessagingEventNotification', changes: [{ kind: 'unknown', description: 'body.changes[0].event.type "NewEvent"' }] },
+        });
     });
 
     it('inSequenceOrder sorts sequenced changes and leaves chat states where they were', () => {
-        const change = (sequence?: number) => ({ ...(sequence !== undefined ? { sequence } : {}), dialogId: 'd', event: sequence === undefined ? { type: 'ChatStateEvent', chatState: 'COMPOSING' } : { type: 'ContentEvent', message: `m${sequence}` } });
+        const change = (sequence?: number) => ({
+            ...(sequence !== undefined ? { sequence } : {}),
+            dialogId: 'd',
+            event: sequence === undefined ? { type: 'ChatStateEvent', chatState: 'COMPOSING' } : { type: 'ContentEvent', message: `m${sequence}` },
+        });
         const parsed = changes({ type: 'ms.MessagingEventNotification', body: { changes: [change(7), change(), change(5), change(6)] } });
         const order = inSequenceOrder(parsed).map((c) => (c.kind === 'messaging' ? (c.change.sequence ?? 'typing') : '?'));
         expect(order).to.deep.equal([5, 'typing', 6, 7]);
@@ -204,14 +238,26 @@ describe('LivePerson mapper: activities → SEND requests', () => {
 
     it('text → ms.PublishEvent ContentEvent with dialogId and conversationId', () => {
         expect(out({ type: 'message', text: 'Hello' }).requests).to.deep.equal([
-            { operation: 'publishContent', type: 'ms.PublishEvent', body: { dialogId: 'conv-1', conversationId: 'conv-1', event: { type: 'ContentEvent', contentType: 'text/plain', message: 'Hello' } } },
+            {
+                operation: 'publishContent',
+                type: 'ms.PublishEvent',
+                body: { dialogId: 'conv-1', conversationId: 'conv-1', event: { type: 'ContentEvent', contentType: 'text/plain', message: 'Hello' } },
+            },
         ]);
     });
 
     it('typing → ChatStateEvent COMPOSING; endOfConversation → ConversationStateField CLOSE', () => {
-        expect(out({ type: 'typing' }).requests[0].body).to.deep.equal({ dialogId: 'conv-1', conversationId: 'conv-1', event: { type: 'ChatStateEvent', chatState: 'COMPOSING' } });
+        expect(out({ type: 'typing' }).requests[0].body).to.deep.equal({
+            dialogId: 'conv-1',
+            conversationId: 'conv-1',
+            event: { type: 'ChatStateEvent', chatState: 'COMPOSING' },
+        });
         expect(out({ type: 'endOfConversation' }).requests).to.deep.equal([
-            { operation: 'closeConversation', type: 'cm.UpdateConversationField', body: { conversationId: 'conv-1', conversationField: { field: 'ConversationStateField', conversationState: 'CLOSE' } } },
+            {
+                operation: 'closeConversation',
+                type: 'cm.UpdateConversationField',
+                body: { conversationId: 'conv-1', conversationField: { field: 'ConversationStateField', conversationState: 'CLOSE' } },
+            },
         ]);
     });
 
@@ -317,7 +363,13 @@ describe('LivePerson mapper: activities → SEND requests', () => {
     it('refuses what LivePerson cannot carry, with a clear error', () => {
         expect(() => out({ type: 'message' })).to.throw(ActivityMappingError, /nothing to send/);
         expect(() => out({ type: 'event', name: 'handoff.initiate' })).to.throw(ActivityMappingError, /no equivalent for an outbound "event handoff.initiate"/);
-        expect(() => out({ type: 'message', attachments: [{ contentType: 'application/pdf', contentUrl: 'data:application/pdf;base64,AAAA' }] })).to.throw(ActivityMappingError, /not supported/);
-        expect(() => out(MessageFactory.attachment(CardFactory.adaptiveCard({ type: 'AdaptiveCard', version: '1.3', body: [{ type: 'Bogus' }] })))).to.throw(ActivityMappingError, /not a valid Adaptive Card/);
+        expect(() => out({ type: 'message', attachments: [{ contentType: 'application/pdf', contentUrl: 'data:application/pdf;base64,AAAA' }] })).to.throw(
+            ActivityMappingError,
+            /not supported/
+        );
+        expect(() => out(MessageFactory.attachment(CardFactory.adaptiveCard({ type: 'AdaptiveCard', version: '1.3', body: [{ type: 'Bogus' }] })))).to.throw(
+            ActivityMappingError,
+            /not a valid Adaptive Card/
+        );
     });
 });

@@ -43,7 +43,10 @@ describe('LivePerson webhook signature', () => {
     });
 
     it('hashes the raw bytes: non-ASCII text verifies, a re-serialised body does not', () => {
-        const raw = Buffer.from('{"kind":"notification","body":{"changes":[{"event":{"type":"ContentEvent","message":"Grüße 👋 — ¿qué tal?"}}]},"type":"ms.MessagingEventNotification"}', 'utf8');
+        const raw = Buffer.from(
+            '{"kind":"notification","body":{"changes":[{"event":{"type":"ContentEvent","message":"Grüße 👋 — ¿qué tal?"}}]},"type":"ms.MessagingEventNotification"}',
+            'utf8'
+        );
         const header = livePersonSignature(raw, SECRET);
         expect(() => verifyLivePersonSignature(raw, header, SECRET)).not.to.throw();
         const reserialised = Buffer.from(JSON.stringify(JSON.parse(raw.toString('utf8')), null, 1), 'utf8');

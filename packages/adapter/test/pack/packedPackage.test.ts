@@ -53,7 +53,11 @@ describe('the packed package in a fresh project (README snippets, both SDKs)', f
         }
         writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'readme-snippets', private: true, type: 'module' }));
         const versions = ['botbuilder@4.23.3', '@microsoft/agents-hosting@1.8.1', '@microsoft/agents-activity@1.8.1', 'typescript@5.9.3', '@types/node@20'];
-        await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', ...tarballs, ...versions], { cwd: project, env: cleanEnv(), maxBuffer: 1 << 24 });
+        await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', ...tarballs, ...versions], {
+            cwd: project,
+            env: cleanEnv(),
+            maxBuffer: 1 << 24,
+        });
         await run(join(project, 'node_modules/.bin/tsc'), ['--init'], { cwd: project });
         // tsc --init's defaults, plus what any Node project adds: Node's types, and where sources and output go.
         const config = readFileSync(join(project, 'tsconfig.json'), 'utf8')
@@ -104,7 +108,10 @@ describe('the packed package in a fresh project (README snippets, both SDKs)', f
                 await waitForPort(port, () => stderr);
                 const id = await sandbox.startConversation();
                 await sandbox.customerSays(id, 'hi');
-                expect(sandbox.botMessages(id).map((m) => m.text), stderr).to.deep.equal(['Echo: hi']);
+                expect(
+                    sandbox.botMessages(id).map((m) => m.text),
+                    stderr
+                ).to.deep.equal(['Echo: hi']);
             } finally {
                 await sandbox.stop();
             }
@@ -136,8 +143,16 @@ describe('the packed package in a fresh project (README snippets, both SDKs)', f
     });
 
     it('the LivePerson snippet with an unreachable CSDS ends with an error message, not an unhandled rejection', async () => {
-        const env = cleanEnv({ LIVEPERSON_ACCOUNT_ID: '123', LIVEPERSON_CLIENT_ID: 'c', LIVEPERSON_CLIENT_SECRET: 's3cret-value', LIVEPERSON_CSDS_URL: `http://127.0.0.1:${await freePort()}`, PORT: String(await freePort()) });
-        const result = await run(process.execPath, [join(project, 'dist/liveperson-botbuilder.js')], { cwd: project, env, timeout: 60_000 }).catch((err) => err as { code: number; stderr: string });
+        const env = cleanEnv({
+            LIVEPERSON_ACCOUNT_ID: '123',
+            LIVEPERSON_CLIENT_ID: 'c',
+            LIVEPERSON_CLIENT_SECRET: 's3cret-value',
+            LIVEPERSON_CSDS_URL: `http://127.0.0.1:${await freePort()}`,
+            PORT: String(await freePort()),
+        });
+        const result = await run(process.execPath, [join(project, 'dist/liveperson-botbuilder.js')], { cwd: project, env, timeout: 60_000 }).catch(
+            (err) => err as { code: number; stderr: string }
+        );
         expect((result as { code: number }).code).to.equal(1);
         const stderr = (result as { stderr: string }).stderr;
         expect(stderr).to.match(/^Could not open a LivePerson conversation: liveperson csds\.\w+ failed/);

@@ -1,4 +1,14 @@
-import { ActivityHandler, ConversationState, EventFactory, MemoryStorage, UserState, type Activity, type Storage, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import {
+    ActivityHandler,
+    ConversationState,
+    EventFactory,
+    MemoryStorage,
+    UserState,
+    type Activity,
+    type Storage,
+    type StatePropertyAccessor,
+    type TurnContext,
+} from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import { hasNewcomers } from '../echoReplies';
 import { SupportDialog } from './supportDialog';

@@ -31,7 +31,8 @@ export function recognizeSupportDetails(activity: { type?: string; value?: unkno
 
 /** What is wrong with the details, in words the customer understands; undefined when they are fine. */
 export function supportDetailsProblem(details: Partial<Record<keyof SupportDetails, string>>, today: Date = new Date()): string | undefined {
-    if (!details.orderNumber || !/^[A-Za-z0-9-]{3,20}$/.test(details.orderNumber)) return 'The order number should look like A-1234 (letters, digits and dashes).';
+    if (!details.orderNumber || !/^[A-Za-z0-9-]{3,20}$/.test(details.orderNumber))
+        return 'The order number should look like A-1234 (letters, digits and dashes).';
     if (!URGENCIES.includes(details.urgency as SupportDetails['urgency'])) return 'Please choose the urgency: low, normal or high.';
     const date = details.date ?? '';
     const parsed = /^\d{4}-\d{2}-\d{2}$/.test(date) ? new Date(`${date}T00:00:00Z`) : undefined;
@@ -55,7 +56,14 @@ export function supportDetailsCard(topic: string): Record<string, unknown> {
             '(YYYY-MM-DD), separated by commas, e.g. "A-1234, high, 2026-11-01".',
         body: [
             { type: 'TextBlock', text: `About "${topic}"`, weight: 'Bolder', size: 'Medium', wrap: true },
-            { type: 'Input.Text', id: 'orderNumber', label: 'Order number', placeholder: 'A-1234', isRequired: true, errorMessage: 'The order number is required.' },
+            {
+                type: 'Input.Text',
+                id: 'orderNumber',
+                label: 'Order number',
+                placeholder: 'A-1234',
+                isRequired: true,
+                errorMessage: 'The order number is required.',
+            },
             {
                 type: 'Input.ChoiceSet',
                 id: 'urgency',

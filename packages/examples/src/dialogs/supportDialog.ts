@@ -14,7 +14,19 @@ import {
 } from 'botbuilder-dialogs';
 import { DetailsCardPrompt } from './detailsCardPrompt';
 import { supportDetailsCard, type SupportDetails } from './supportDetails';
-import { ASK_NAME, CANCELLED, DETAILS_RETRY_TEXT, HELP_TEXT, SUPPORT_DIALOG, TOPICS, askConfirmation, askTopic, interruptionOf, isValidName, type SupportRequest } from './supportScript';
+import {
+    ASK_NAME,
+    CANCELLED,
+    DETAILS_RETRY_TEXT,
+    HELP_TEXT,
+    SUPPORT_DIALOG,
+    TOPICS,
+    askConfirmation,
+    askTopic,
+    interruptionOf,
+    isValidName,
+    type SupportRequest,
+} from './supportScript';
 
 export { SUPPORT_DIALOG, TOPICS, HELP_TEXT, summary, type SupportRequest } from './supportScript';
 

@@ -12,7 +12,16 @@ import { ROOT, freePort, startNpmScript, type StartedScript } from '../helpers';
 const SHOTS = join(ROOT, 'test-output', 'e2e');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // The flags this machine needs (no sandbox as root, no background network: the network is closed).
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+];
 
 describe('sandbox page in a real browser (npm start, no vendor variables)', function () {
     this.timeout(90_000);

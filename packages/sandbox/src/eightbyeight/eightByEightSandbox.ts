@@ -93,7 +93,16 @@ export interface DeliveryResult {
 }
 
 const GATEWAY = '/chat-gateway/v1';
-const CARD_TYPES = new Set(['application/vnd.microsoft.card.adaptive', 'application/8x8.quick.replies', 'Interactive', 'Location', 'Template', 'Suggestions', 'Buttons', 'Carousel']);
+const CARD_TYPES = new Set([
+    'application/vnd.microsoft.card.adaptive',
+    'application/8x8.quick.replies',
+    'Interactive',
+    'Location',
+    'Template',
+    'Suggestions',
+    'Buttons',
+    'Carousel',
+]);
 
 /**
  * The 8x8 Chat Gateway stand-in.
@@ -185,7 +194,11 @@ export class EightByEightSandbox extends VendorStandIn {
 
     /** Creates a conversation without delivering anything (bulk setup, e.g. for a benchmark). */
     addConversation(conversationId: string, user: Record<string, unknown> = {}): SandboxConversation {
-        const conversation = this.createConversation(conversationId, 'sandbox-channel', { userId: `user-${conversationId}`, name: 'Sandbox Customer', ...user });
+        const conversation = this.createConversation(conversationId, 'sandbox-channel', {
+            userId: `user-${conversationId}`,
+            name: 'Sandbox Customer',
+            ...user,
+        });
         conversation.state = 'active';
         return conversation;
     }
@@ -213,7 +226,12 @@ export class EightByEightSandbox extends VendorStandIn {
         const conversation = this.conversation(conversationId);
         this.addMessage(conversation, { authorType: 'user', authorId: conversation.user.userId, text });
         return this.deliver(
-            { eventType: 'MESSAGE', conversationId, timestamp: Date.now(), data: { isEcho: false, sender: { id: conversation.user.userId, type: 'user' }, text } },
+            {
+                eventType: 'MESSAGE',
+                conversationId,
+                timestamp: Date.now(),
+                data: { isEcho: false, sender: { id: conversation.user.userId, type: 'user' }, text },
+            },
             options
         );
     }
@@ -251,7 +269,12 @@ export class EightByEightSandbox extends VendorStandIn {
             timestamp: Date.now(),
             data: { state: 'active', assignment: { type: 'agent', id: agentId }, user: conversation.user },
         });
-        await this.deliverOk({ eventType: 'MEMBERS_CHANGED', conversationId, timestamp: Date.now(), data: { memberType: 'agent', change: 'joined', id: agentId } });
+        await this.deliverOk({
+            eventType: 'MEMBERS_CHANGED',
+            conversationId,
+            timestamp: Date.now(),
+            data: { memberType: 'agent', change: 'joined', id: agentId },
+        });
     }
 
     /** The agent sends a message (delivered to the webhook as a MESSAGE from an agent). */
@@ -259,7 +282,12 @@ export class EightByEightSandbox extends VendorStandIn {
         const conversation = this.conversation(conversationId);
         const agentId = conversation.agentId ?? 'agent-1';
         this.addMessage(conversation, { authorType: 'agent', authorId: agentId, text });
-        return this.deliver({ eventType: 'MESSAGE', conversationId, timestamp: Date.now(), data: { isEcho: false, sender: { id: agentId, type: 'agent' }, text } });
+        return this.deliver({
+            eventType: 'MESSAGE',
+            conversationId,
+            timestamp: Date.now(),
+            data: { isEcho: false, sender: { id: agentId, type: 'agent' }, text },
+        });
     }
 
     /** The agent leaves: MEMBERS_CHANGED left; with a scheduled post-agent-assignment the conversation returns to the bot. */
@@ -268,7 +296,12 @@ export class EightByEightSandbox extends VendorStandIn {
         const agentId = conversation.agentId ?? 'agent-1';
         conversation.agentId = undefined;
         conversation.assignment = conversation.postAgentAssignment ? { type: 'webhook', id: String(conversation.postAgentAssignment.id) } : undefined;
-        await this.deliverOk({ eventType: 'MEMBERS_CHANGED', conversationId, timestamp: Date.now(), data: { memberType: 'agent', change: 'left', id: agentId } });
+        await this.deliverOk({
+            eventType: 'MEMBERS_CHANGED',
+            conversationId,
+            timestamp: Date.now(),
+            data: { memberType: 'agent', change: 'left', id: agentId },
+        });
     }
 
     /** The agent transfers the conversation to another queue (TRANSFER, then the agent leaves). */
@@ -278,7 +311,12 @@ export class EightByEightSandbox extends VendorStandIn {
         const agentId = conversation.agentId ?? 'agent-1';
         conversation.agentId = undefined;
         conversation.assignment = { type: 'queue', id: queueId };
-        await this.deliverOk({ eventType: 'MEMBERS_CHANGED', conversationId, timestamp: Date.now(), data: { memberType: 'agent', change: 'left', id: agentId } });
+        await this.deliverOk({
+            eventType: 'MEMBERS_CHANGED',
+            conversationId,
+            timestamp: Date.now(),
+            data: { memberType: 'agent', change: 'left', id: agentId },
+        });
     }
 
     // ---- what the bot did ---------------------------------------------------------------------------------
@@ -293,7 +331,10 @@ export class EightByEightSandbox extends VendorStandIn {
      * (default: any). Resolves with the request body 8x8 received.
      */
     async waitForBotMessage(conversationId: string, options: { after?: number; timeoutMs?: number } = {}): Promise<Record<string, any>> {
-        const request = await this.recorder.waitFor((r) => r.method === 'POST' && r.status === 202 && r.path === `${GATEWAY}/conversations/${conversationId}/messages`, options);
+        const request = await this.recorder.waitFor(
+            (r) => r.method === 'POST' && r.status === 202 && r.path === `${GATEWAY}/conversations/${conversationId}/messages`,
+            options
+        );
         return request.body as Record<string, any>;
     }
 
@@ -320,7 +361,9 @@ export class EightByEightSandbox extends VendorStandIn {
         const { method, path } = request;
         const jwk = path.match(/^\/chat-gateway\/v1\/jwk\/([^/]+)\/public$/);
         if (jwk && method === 'GET') {
-            return decodeURIComponent(jwk[1]) === this.signingKey.kid ? { status: 200, body: this.signingKey.publicJwk } : problem(404, 'Key not found', 'resource_not_found');
+            return decodeURIComponent(jwk[1]) === this.signingKey.kid
+                ? { status: 200, body: this.signingKey.publicJwk }
+                : problem(404, 'Key not found', 'resource_not_found');
         }
         if (!path.startsWith(`${GATEWAY}/`)) return problem(404, 'Not found', 'resource_not_found');
         if (request.headers['x-api-key'] !== this.apiKey) {
@@ -353,7 +396,9 @@ export class EightByEightSandbox extends VendorStandIn {
             case 'POST /thinking':
                 return body.authorType === undefined || body.authorType === 'bot' ? { status: 204 } : invalid('authorType', 'must be bot');
             case 'POST /read-receipt':
-                return ['bot', 'user'].includes(body.authorType) && typeof body.readAt === 'number' ? { status: 204 } : invalid('readAt', 'authorType and readAt are required');
+                return ['bot', 'user'].includes(body.authorType) && typeof body.readAt === 'number'
+                    ? { status: 204 }
+                    : invalid('readAt', 'authorType and readAt are required');
             case 'PATCH /participants/user':
                 if (typeof body.removed !== 'boolean') return invalid('removed', 'must be a boolean');
                 conversation.userRemoved = body.removed;
@@ -384,7 +429,12 @@ export class EightByEightSandbox extends VendorStandIn {
             conversation.assignment = { type, id };
             conversation.botTypingAt = undefined;
             if (type === 'queue' && this.options.announceQueued !== false) {
-                this.background({ eventType: 'QUEUED', conversationId: conversation.id, timestamp: Date.now(), data: { queueId: id, queueName: `Queue ${id}` } });
+                this.background({
+                    eventType: 'QUEUED',
+                    conversationId: conversation.id,
+                    timestamp: Date.now(),
+                    data: { queueId: id, queueName: `Queue ${id}` },
+                });
             }
         }
         if (body.user && typeof body.user === 'object') Object.assign(conversation.user, body.user);
@@ -395,13 +445,20 @@ export class EightByEightSandbox extends VendorStandIn {
         if (!['user', 'bot'].includes(body.authorType)) return invalid('authorType', `Invalid authorType=${body.authorType}, has to be one of user, bot`);
         if (body.text !== undefined && typeof body.text !== 'string') return invalid('text', 'must be a string');
         const cards = body.cards ?? [];
-        if (!Array.isArray(cards) || cards.some((c: any) => !c || !CARD_TYPES.has(c.contentType))) return invalid('cards', 'each card needs a supported contentType');
+        if (!Array.isArray(cards) || cards.some((c: any) => !c || !CARD_TYPES.has(c.contentType)))
+            return invalid('cards', 'each card needs a supported contentType');
         if (!body.text && cards.length === 0 && !(body.attachments?.length > 0)) return invalid('text', 'a message needs text, cards or attachments');
         const unknownAttachment = (body.attachments ?? []).find((a: { id?: unknown }) => !conversation.attachments.some((u) => u.id === a?.id));
         if (unknownAttachment) return problem(404, `Attachment ${JSON.stringify(unknownAttachment.id)} not found`, 'resource_not_found');
         if (conversation.userRemoved) return problem(400, 'The user has left the conversation', 'invalid_parameter');
         if (body.authorType === 'bot') conversation.botTypingAt = undefined;
-        const message = this.addMessage(conversation, { authorType: body.authorType, authorId: body.authorType === 'bot' ? 'bot' : conversation.user.userId, text: body.text, cards: body.cards, attachments: body.attachments });
+        const message = this.addMessage(conversation, {
+            authorType: body.authorType,
+            authorId: body.authorType === 'bot' ? 'bot' : conversation.user.userId,
+            text: body.text,
+            cards: body.cards,
+            attachments: body.attachments,
+        });
         if (body.authorType === 'bot' && this.options.echoBotMessages !== false) {
             this.background({
                 eventType: 'MESSAGE',
@@ -417,7 +474,11 @@ export class EightByEightSandbox extends VendorStandIn {
     private async uploadAttachment(conversation: SandboxConversation, request: StandInRequest): Promise<StandInResponse> {
         let form: FormData;
         try {
-            form = await new Request('http://stand-in/', { method: 'POST', headers: { 'content-type': String(request.headers['content-type']) }, body: request.rawBody }).formData();
+            form = await new Request('http://stand-in/', {
+                method: 'POST',
+                headers: { 'content-type': String(request.headers['content-type']) },
+                body: request.rawBody,
+            }).formData();
         } catch {
             return problem(400, 'Invalid multipart body', 'invalid_parameter');
         }
@@ -457,7 +518,13 @@ export class EightByEightSandbox extends VendorStandIn {
     }
 
     private conversationResult(conversation: SandboxConversation) {
-        return { id: conversation.id, channelId: conversation.channelId, state: conversation.state, assignment: conversation.assignment, user: conversation.user };
+        return {
+            id: conversation.id,
+            channelId: conversation.channelId,
+            state: conversation.state,
+            assignment: conversation.assignment,
+            user: conversation.user,
+        };
     }
 
     private async deliverOk(event: Record<string, unknown>): Promise<void> {

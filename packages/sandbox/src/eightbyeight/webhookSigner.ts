@@ -21,7 +21,10 @@ export class SigningKey {
     readonly privateKey: KeyObject;
     readonly publicJwk: Record<string, unknown>;
 
-    constructor(readonly kid: string, privateKeyPem?: string) {
+    constructor(
+        readonly kid: string,
+        privateKeyPem?: string
+    ) {
         if (privateKeyPem) {
             this.privateKey = createPrivateKey(privateKeyPem);
         } else {

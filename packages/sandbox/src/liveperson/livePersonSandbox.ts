@@ -148,7 +148,12 @@ export class LivePersonSandbox extends VendorStandIn {
     // ---- webhook delivery ---------------------------------------------------------------------------------
 
     /** Signs a body like LivePerson: `sha1=` + HMAC of the exact bytes with the client secret. */
-    sign(body: string, algorithm = this.options.signatureAlgorithm ?? 'sha1', encoding = this.options.signatureEncoding ?? 'base64', secret = this.clientSecret): string {
+    sign(
+        body: string,
+        algorithm = this.options.signatureAlgorithm ?? 'sha1',
+        encoding = this.options.signatureEncoding ?? 'base64',
+        secret = this.clientSecret
+    ): string {
         return `${algorithm}=${createHmac(algorithm, secret).update(body, 'utf8').digest(encoding)}`;
     }
 
@@ -166,7 +171,8 @@ export class LivePersonSandbox extends VendorStandIn {
                 'x-liveperson-client-id': this.clientId,
             };
             if (mode === 'valid') headers['x-liveperson-signature'] = this.sign(signedBody, options.algorithm, options.encoding);
-            if (mode === 'forged') headers['x-liveperson-signature'] = this.sign(signedBody, options.algorithm, options.encoding, `${this.clientSecret}-forged`);
+            if (mode === 'forged')
+                headers['x-liveperson-signature'] = this.sign(signedBody, options.algorithm, options.encoding, `${this.clientSecret}-forged`);
             Object.assign(headers, options.headers);
             let status = 0;
             let body = '';
@@ -193,10 +199,7 @@ export class LivePersonSandbox extends VendorStandIn {
     /** A `cqm.ExConversationChangeNotification` with the conversation's complete current state. */
     conversationNotification(conversationId: string): Json {
         const c = this.conversation(conversationId);
-        const participants = [
-            ...(c.agentId ? [{ id: c.agentId, role: 'ASSIGNED_AGENT' }] : []),
-            { id: c.consumerId, role: 'CONSUMER' },
-        ];
+        const participants = [...(c.agentId ? [{ id: c.agentId, role: 'ASSIGNED_AGENT' }] : []), { id: c.consumerId, role: 'CONSUMER' }];
         const closed = c.state === 'CLOSE';
         return {
             kind: 'notification',
@@ -253,11 +256,20 @@ export class LivePersonSandbox extends VendorStandIn {
      * can batch several in one notification.
      */
     agentMessageChange(conversationId: string, text: string, options: { quickReplies?: Json; audience?: string } = {}): Json {
-        return this.agentChange(conversationId, { type: 'ContentEvent', message: text, contentType: 'text/plain', ...(options.quickReplies ? { quickReplies: options.quickReplies } : {}) }, true, options.audience);
+        return this.agentChange(
+            conversationId,
+            { type: 'ContentEvent', message: text, contentType: 'text/plain', ...(options.quickReplies ? { quickReplies: options.quickReplies } : {}) },
+            true,
+            options.audience
+        );
     }
 
     /** The agent sends a text message (optionally with quick replies); resolves with its sequence and the delivery. */
-    async agentSays(conversationId: string, text: string, options: { quickReplies?: Json; audience?: string } = {}): Promise<LivePersonDeliveryResult & { sequence: number }> {
+    async agentSays(
+        conversationId: string,
+        text: string,
+        options: { quickReplies?: Json; audience?: string } = {}
+    ): Promise<LivePersonDeliveryResult & { sequence: number }> {
         const change = this.agentMessageChange(conversationId, text, options);
         const result = await this.inOrder(conversationId, () => this.deliver(this.messagingNotification([change])));
         return { ...result, sequence: change.sequence };
@@ -320,7 +332,10 @@ export class LivePersonSandbox extends VendorStandIn {
     /** Waits for the connector's next ContentEvent or RichContentEvent in a conversation; resolves with the published event. */
     async waitForConsumerMessage(conversationId: string, options: { after?: number; timeoutMs?: number } = {}): Promise<Json> {
         const request = await this.waitForSend(
-            (b) => b?.type === 'ms.PublishEvent' && (b.body?.conversationId ?? b.body?.dialogId) === conversationId && ['ContentEvent', 'RichContentEvent'].includes(b.body?.event?.type),
+            (b) =>
+                b?.type === 'ms.PublishEvent' &&
+                (b.body?.conversationId ?? b.body?.dialogId) === conversationId &&
+                ['ContentEvent', 'RichContentEvent'].includes(b.body?.event?.type),
             options
         );
         return (request.body as Json).body.event;
@@ -368,7 +383,15 @@ export class LivePersonSandbox extends VendorStandIn {
         }
         const now = Math.floor(Date.now() / 1000);
         const token = this.tokens.issue(
-            { aud: this.accountId, azp: this.clientId, scope: 'msg.consumer', iss: 'Sentinel', iat: now, exp: now + (this.options.appJwtLifetimeSeconds ?? 3600), jti: randomUUID() },
+            {
+                aud: this.accountId,
+                azp: this.clientId,
+                scope: 'msg.consumer',
+                iss: 'Sentinel',
+                iat: now,
+                exp: now + (this.options.appJwtLifetimeSeconds ?? 3600),
+                jti: randomUUID(),
+            },
             `appjwt-${this.accountId}`
         );
         return { status: 200, body: { access_token: token, token_type: 'Bearer' } };
@@ -379,7 +402,10 @@ export class LivePersonSandbox extends VendorStandIn {
         if (appError) return appError;
         const externalId = (request.json as Json | undefined)?.ext_consumer_id;
         if (typeof externalId !== 'string' || externalId === '') return { status: 400, body: umsError(400, 'ext_consumer_id is required', 40001) };
-        const token = this.tokens.issue({ account_id: this.accountId, ext_consumer_id: externalId, lp_consumer_id: lpConsumerId(this.accountId, externalId), jti: randomUUID() }, 'consumerjws');
+        const token = this.tokens.issue(
+            { account_id: this.accountId, ext_consumer_id: externalId, lp_consumer_id: lpConsumerId(this.accountId, externalId), jti: randomUUID() },
+            'consumerjws'
+        );
         return { status: 201, body: { token } };
     }
 
@@ -400,7 +426,8 @@ export class LivePersonSandbox extends VendorStandIn {
         const onBehalf = request.headers['x-lp-on-behalf'];
         if (!onBehalf) return { error: { status: 401, body: umsError(401, 'ConsumerJWS is missing', 40104, 'X_ON_BEHALF_HEADER is not present') } };
         const consumer = this.tokens.read(String(onBehalf));
-        if (!consumer || consumer.account_id !== this.accountId) return { error: { status: 401, body: umsError(401, 'Invalid ConsumerJWS', 40103, 'ConsumerJWS is invalid') } };
+        if (!consumer || consumer.account_id !== this.accountId)
+            return { error: { status: 401, body: umsError(401, 'Invalid ConsumerJWS', 40103, 'ConsumerJWS is invalid') } };
         return { consumer };
     }
 
@@ -408,13 +435,15 @@ export class LivePersonSandbox extends VendorStandIn {
         const tokens = this.checkTokens(request);
         if ('error' in tokens) return tokens.error;
         const batch = request.json;
-        if (!Array.isArray(batch) || batch.length !== 2) return { status: 400, body: umsError(400, 'The body must be an array: [userprofile.SetUserProfile, cm.ConsumerRequestConversation]', 40000) };
+        if (!Array.isArray(batch) || batch.length !== 2)
+            return { status: 400, body: umsError(400, 'The body must be an array: [userprofile.SetUserProfile, cm.ConsumerRequestConversation]', 40000) };
         const [profile, requestConversation] = batch as Json[];
         if (profile?.type !== 'userprofile.SetUserProfile' || requestConversation?.type !== 'cm.ConsumerRequestConversation') {
             return { status: 400, body: umsError(400, 'Expected userprofile.SetUserProfile then cm.ConsumerRequestConversation', 40000) };
         }
         for (const req of batch as Json[]) {
-            if (req.kind !== 'req' || typeof req.id !== 'string' || req.id.length < 1 || req.id.length > 64) return { status: 400, body: umsError(400, 'Each request needs kind "req" and an id of 1-64 characters', 40000) };
+            if (req.kind !== 'req' || typeof req.id !== 'string' || req.id.length < 1 || req.id.length > 64)
+                return { status: 400, body: umsError(400, 'Each request needs kind "req" and an id of 1-64 characters', 40000) };
         }
         if (requestConversation.body?.brandId !== this.accountId) return { status: 400, body: umsError(400, 'Brand Id is missing', 40001) };
         const consumerId = String(tokens.consumer.lp_consumer_id);
@@ -496,7 +525,13 @@ export class LivePersonSandbox extends VendorStandIn {
     private agentChange(conversationId: string, event: Json, sequenced: boolean, audience?: string): Json {
         const c = this.conversation(conversationId);
         const agentId = c.agentId ?? 'agent-1';
-        const stored: LivePersonSandboxEvent = { ...(sequenced ? { sequence: c.nextSequence++ } : {}), role: 'ASSIGNED_AGENT', originatorId: agentId, event, serverTimestamp: Date.now() };
+        const stored: LivePersonSandboxEvent = {
+            ...(sequenced ? { sequence: c.nextSequence++ } : {}),
+            role: 'ASSIGNED_AGENT',
+            originatorId: agentId,
+            event,
+            serverTimestamp: Date.now(),
+        };
         c.events.push(stored);
         return { ...this.changeOf(c, stored), ...(audience ? { messageAudience: audience } : {}) };
     }
@@ -549,12 +584,16 @@ function checkEvent(event: Json | undefined): string | undefined {
             if (typeof event.message !== 'string' && (typeof event.message !== 'object' || event.message === null)) return 'ContentEvent.message is required';
             return typeof event.contentType === 'string' ? undefined : 'ContentEvent.contentType is required';
         case 'RichContentEvent':
-            return event.content && typeof event.content === 'object' && typeof event.content.type === 'string' ? undefined : 'RichContentEvent.content needs a type';
+            return event.content && typeof event.content === 'object' && typeof event.content.type === 'string'
+                ? undefined
+                : 'RichContentEvent.content needs a type';
         case 'ChatStateEvent':
             return CHAT_STATES.has(event.chatState) ? undefined : `ChatStateEvent.chatState must be one of ${[...CHAT_STATES].join(', ')}`;
         case 'AcceptStatusEvent':
             if (!ACCEPT_STATUSES.has(event.status)) return `AcceptStatusEvent.status must be one of ${[...ACCEPT_STATUSES].join(', ')}`;
-            return Array.isArray(event.sequenceList) && event.sequenceList.every((n: unknown) => Number.isInteger(n)) ? undefined : 'AcceptStatusEvent.sequenceList must be a list of sequences';
+            return Array.isArray(event.sequenceList) && event.sequenceList.every((n: unknown) => Number.isInteger(n))
+                ? undefined
+                : 'AcceptStatusEvent.sequenceList must be a list of sequences';
         default:
             return `Unsupported event type ${event?.type}`;
     }

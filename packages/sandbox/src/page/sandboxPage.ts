@@ -78,7 +78,8 @@ export class SandboxPage {
             const { file, type } = STATIC_FILES[path];
             return sendFile(res, join(this.webRoot, file), type);
         }
-        if (method === 'GET' && path === '/vendor/adaptivecards.js') return sendFile(res, require.resolve('adaptivecards/dist/adaptivecards.min.js'), 'text/javascript; charset=utf-8');
+        if (method === 'GET' && path === '/vendor/adaptivecards.js')
+            return sendFile(res, require.resolve('adaptivecards/dist/adaptivecards.min.js'), 'text/javascript; charset=utf-8');
         if (method === 'GET' && path === '/api/state') return send(res, 200, this.state());
         if (method === 'GET' && path === '/api/events') return this.events(req, res);
         if (method !== 'POST') return send(res, 405, { error: `${method} ${path} is not supported.` });
@@ -101,7 +102,15 @@ export class SandboxPage {
                     agentId: c.agentId,
                     userRemoved: c.userRemoved,
                     botTyping: c.botTypingAt !== undefined && Date.now() - c.botTypingAt < 10_000,
-                    messages: c.messages.map((m) => ({ id: m.id, authorType: m.authorType, authorId: m.authorId, text: m.text, cards: m.cards, attachments: m.attachments, createdAt: m.createdAt })),
+                    messages: c.messages.map((m) => ({
+                        id: m.id,
+                        authorType: m.authorType,
+                        authorId: m.authorId,
+                        text: m.text,
+                        cards: m.cards,
+                        attachments: m.attachments,
+                        createdAt: m.createdAt,
+                    })),
                 })),
             },
             livePerson: lp && {
@@ -112,8 +121,15 @@ export class SandboxPage {
                     state: c.state,
                     agentId: c.agentId,
                     consumerComposing: c.consumerChatState === 'COMPOSING',
-                    events: c.events.filter((e) => e.event.type === 'ContentEvent' || e.event.type === 'RichContentEvent').map((e) => ({ sequence: e.sequence, role: e.role, event: e.event })),
-                    readUpTo: Math.max(-1, ...c.events.filter((e) => e.role === 'CONSUMER' && e.event.type === 'AcceptStatusEvent' && e.event.status === 'READ').flatMap((e) => e.event.sequenceList as number[])),
+                    events: c.events
+                        .filter((e) => e.event.type === 'ContentEvent' || e.event.type === 'RichContentEvent')
+                        .map((e) => ({ sequence: e.sequence, role: e.role, event: e.event })),
+                    readUpTo: Math.max(
+                        -1,
+                        ...c.events
+                            .filter((e) => e.role === 'CONSUMER' && e.event.type === 'AcceptStatusEvent' && e.event.status === 'READ')
+                            .flatMap((e) => e.event.sequenceList as number[])
+                    ),
                 })),
             },
         };
@@ -158,8 +174,21 @@ export class SandboxPage {
                 if (match[2] === 'join') return delivered(await lp.agentJoins(id, 'agent-1'));
                 if (match[2] === 'close') return delivered(await lp.agentCloses(id));
                 if (!text) return { status: 400, body: { error: '"text" is required.' } };
-                const replies = Array.isArray(body.quickReplies) ? body.quickReplies.filter((r: unknown) => typeof r === 'string' && r.trim() !== '').map((r: string) => r.trim()) : [];
-                const quickReplies = replies.length > 0 ? { type: 'quickReplies', itemsPerRow: Math.min(8, replies.length), replies: replies.map((r: string) => ({ type: 'button', title: r.slice(0, 25), click: { actions: [{ type: 'publishText', text: r }] } })) } : undefined;
+                const replies = Array.isArray(body.quickReplies)
+                    ? body.quickReplies.filter((r: unknown) => typeof r === 'string' && r.trim() !== '').map((r: string) => r.trim())
+                    : [];
+                const quickReplies =
+                    replies.length > 0
+                        ? {
+                              type: 'quickReplies',
+                              itemsPerRow: Math.min(8, replies.length),
+                              replies: replies.map((r: string) => ({
+                                  type: 'button',
+                                  title: r.slice(0, 25),
+                                  click: { actions: [{ type: 'publishText', text: r }] },
+                              })),
+                          }
+                        : undefined;
                 return delivered(await lp.agentSays(id, text, { quickReplies }));
             }
         } catch (err) {
