@@ -1,4 +1,4 @@
-/** The example server's configuration, read from environment variables (DESIGN.md, "Example app contract"). */
+/** The example server's configuration, read from environment variables (docs/architecture.md, "Example app contract"). */
 export interface ExampleConfig {
     port: number;
     eightByEight?: {

@@ -4,7 +4,7 @@ import { COLOR_QUESTION, COLORS, GOODBYE, GREETING, NAME_CARD, echoCommand, echo
 export { NAME_CARD } from './echoReplies';
 
 /**
- * The echo bot of DESIGN.md's example app contract, on botbuilder v4 (the Agents SDK version is
+ * The echo bot of the example app contract (docs/architecture.md), on botbuilder v4 (the Agents SDK version is
  * src/agents/echoAgent.ts; both answer from ./echoReplies). It knows nothing about 8x8 or LivePerson: the same bot
  * runs behind any adapter.
  *
