@@ -39,126 +39,142 @@ async function freePort(): Promise<number> {
     return port;
 }
 
-describe('the packed package in a fresh project (README snippets, both SDKs)', function () {
-    this.timeout(300_000);
-    let project: string;
-    const children: ChildProcess[] = [];
+/** The newest SDK releases, and the oldest the peer ranges accept (botbuilder ^4.20, agents-hosting ^1.5.3). */
+const sdkVersions = [
+    { botbuilder: '4.23.3', agents: '1.8.1' },
+    { botbuilder: '4.20.0', agents: '1.5.3' },
+];
 
-    before(async () => {
-        project = mkdtempSync(join(tmpdir(), 'bcc-pack-'));
-        const tarballs: string[] = [];
-        for (const pkg of ['adapter', 'sandbox']) {
-            const { stdout } = await run('npm', ['pack', '--pack-destination', project, '--silent'], { cwd: join(repo, 'packages', pkg), env: cleanEnv() });
-            tarballs.push(join(project, stdout.trim().split('\n').pop()!));
-        }
-        writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'readme-snippets', private: true, type: 'module' }));
-        const versions = ['botbuilder@4.23.3', '@microsoft/agents-hosting@1.8.1', '@microsoft/agents-activity@1.8.1', 'typescript@5.9.3', '@types/node@20'];
-        await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', ...tarballs, ...versions], {
-            cwd: project,
-            env: cleanEnv(),
-            maxBuffer: 1 << 24,
+for (const sdks of sdkVersions)
+    describe(`the packed package in a fresh project (README snippets; botbuilder ${sdks.botbuilder}, agents-hosting ${sdks.agents})`, function () {
+        this.timeout(300_000);
+        let project: string;
+        const children: ChildProcess[] = [];
+
+        before(async () => {
+            project = mkdtempSync(join(tmpdir(), 'bcc-pack-'));
+            const tarballs: string[] = [];
+            for (const pkg of ['adapter', 'sandbox']) {
+                const { stdout } = await run('npm', ['pack', '--pack-destination', project, '--silent'], { cwd: join(repo, 'packages', pkg), env: cleanEnv() });
+                tarballs.push(join(project, stdout.trim().split('\n').pop()!));
+            }
+            writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'readme-snippets', private: true, type: 'module' }));
+            const versions = [
+                `botbuilder@${sdks.botbuilder}`,
+                `@microsoft/agents-hosting@${sdks.agents}`,
+                `@microsoft/agents-activity@${sdks.agents}`,
+                'typescript@5.9.3',
+                '@types/node@20',
+            ];
+            // No --legacy-peer-deps: npm must accept these SDK versions against the package's peer ranges.
+            await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', ...tarballs, ...versions], {
+                cwd: project,
+                env: cleanEnv(),
+                maxBuffer: 1 << 24,
+            });
+            await run(join(project, 'node_modules/.bin/tsc'), ['--init'], { cwd: project });
+            // tsc --init's defaults, plus what any Node project adds: Node's types, and where sources and output go.
+            const config = readFileSync(join(project, 'tsconfig.json'), 'utf8')
+                .replace('"types": []', '"types": ["node"]')
+                .replace('"compilerOptions": {', '"compilerOptions": {\n    "rootDir": "./src",\n    "outDir": "./dist",');
+            writeFileSync(join(project, 'tsconfig.json'), config);
+            mkdirSync(join(project, 'src'));
+            for (const [name, code] of readmeSnippets()) writeFileSync(join(project, 'src', `${name}.ts`), code);
         });
-        await run(join(project, 'node_modules/.bin/tsc'), ['--init'], { cwd: project });
-        // tsc --init's defaults, plus what any Node project adds: Node's types, and where sources and output go.
-        const config = readFileSync(join(project, 'tsconfig.json'), 'utf8')
-            .replace('"types": []', '"types": ["node"]')
-            .replace('"compilerOptions": {', '"compilerOptions": {\n    "rootDir": "./src",\n    "outDir": "./dist",');
-        writeFileSync(join(project, 'tsconfig.json'), config);
-        mkdirSync(join(project, 'src'));
-        for (const [name, code] of readmeSnippets()) writeFileSync(join(project, 'src', `${name}.ts`), code);
-    });
 
-    afterEach(() => {
-        for (const child of children.splice(0)) child.kill('SIGKILL');
-    });
+        afterEach(() => {
+            for (const child of children.splice(0)) child.kill('SIGKILL');
+        });
 
-    after(() => {
-        if (project) rmSync(project, { recursive: true, force: true });
-    });
+        after(() => {
+            if (project) rmSync(project, { recursive: true, force: true });
+        });
 
-    it('has README, LICENSE, types and both entries in the tarball, and no tests or build info', () => {
-        const installed = join(project, 'node_modules/botbuilder-contact-center');
-        const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
-        expect(Object.keys(pkg.exports)).to.deep.equal(['.', './agents', './protocol', './package.json']);
-        expect(pkg.peerDependencies).to.have.keys('botbuilder', '@microsoft/agents-hosting', '@microsoft/agents-activity');
-        const files = readdirSync(installed, { recursive: true }).map(String);
-        expect(files).to.include.members(['README.md', 'LICENSE', 'lib/index.d.ts', 'lib/agents/index.js', 'lib/protocol.d.ts']);
-        expect(files.filter((f) => /tsbuildinfo|\.test\.|^test\/|^src\//.test(f))).to.deep.equal([]);
-    });
+        it('has README, LICENSE, types and both entries in the tarball, and no tests or build info', () => {
+            const installed = join(project, 'node_modules/botbuilder-contact-center');
+            const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+            expect(Object.keys(pkg.exports)).to.deep.equal(['.', './agents', './protocol', './package.json']);
+            expect(pkg.peerDependencies).to.have.keys('botbuilder', '@microsoft/agents-hosting', '@microsoft/agents-activity');
+            const files = readdirSync(installed, { recursive: true }).map(String);
+            expect(files).to.include.members(['README.md', 'LICENSE', 'lib/index.d.ts', 'lib/agents/index.js', 'lib/protocol.d.ts']);
+            expect(files.filter((f) => /tsbuildinfo|\.test\.|^test\/|^src\//.test(f))).to.deep.equal([]);
+        });
 
-    it('compiles every README snippet with tsc under the tsc --init defaults', async () => {
-        const names = [...readmeSnippets().keys()];
-        expect(names).to.include.members(['eightbyeight-botbuilder', 'eightbyeight-agents', 'liveperson-botbuilder']);
-        const result = await run(join(project, 'node_modules/.bin/tsc'), ['-p', '.'], { cwd: project }).catch((err) => err as { stdout: string; code: number });
-        expect((result as { stdout: string }).stdout, 'tsc output').to.equal('');
-    });
+        it('compiles every README snippet with tsc under the tsc --init defaults', async () => {
+            const names = [...readmeSnippets().keys()];
+            expect(names).to.include.members(['eightbyeight-botbuilder', 'eightbyeight-agents', 'liveperson-botbuilder']);
+            const result = await run(join(project, 'node_modules/.bin/tsc'), ['-p', '.'], { cwd: project }).catch(
+                (err) => err as { stdout: string; code: number }
+            );
+            expect((result as { stdout: string }).stdout, 'tsc output').to.equal('');
+        });
 
-    for (const name of ['eightbyeight-botbuilder', 'eightbyeight-agents']) {
-        it(`runs the ${name} snippet verbatim: an 8x8 customer's message gets the echo`, async () => {
-            const sandbox = new EightByEightSandbox();
-            const baseUrl = await sandbox.start();
+        for (const name of ['eightbyeight-botbuilder', 'eightbyeight-agents']) {
+            it(`runs the ${name} snippet verbatim: an 8x8 customer's message gets the echo`, async () => {
+                const sandbox = new EightByEightSandbox();
+                const baseUrl = await sandbox.start();
+                try {
+                    const port = await freePort();
+                    const env = cleanEnv({ EIGHTBYEIGHT_API_KEY: sandbox.apiKey, EIGHTBYEIGHT_BASE_URL: baseUrl, PORT: String(port) });
+                    const child = spawn(process.execPath, [join(project, 'dist', `${name}.js`)], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
+                    children.push(child);
+                    let stderr = '';
+                    child.stderr!.on('data', (chunk) => (stderr += chunk));
+                    sandbox.webhookUrl = `http://127.0.0.1:${port}/`;
+                    await waitForPort(port, () => stderr);
+                    const id = await sandbox.startConversation();
+                    await sandbox.customerSays(id, 'hi');
+                    expect(
+                        sandbox.botMessages(id).map((m) => m.text),
+                        stderr
+                    ).to.deep.equal(['Echo: hi']);
+                } finally {
+                    await sandbox.stop();
+                }
+            });
+        }
+
+        it('runs the LivePerson snippet verbatim: it opens a conversation, and the agent gets answers', async () => {
+            const sandbox = new LivePersonSandbox();
+            const csdsUrl = await sandbox.start();
             try {
                 const port = await freePort();
-                const env = cleanEnv({ EIGHTBYEIGHT_API_KEY: sandbox.apiKey, EIGHTBYEIGHT_BASE_URL: baseUrl, PORT: String(port) });
-                const child = spawn(process.execPath, [join(project, 'dist', `${name}.js`)], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
-                children.push(child);
-                let stderr = '';
-                child.stderr!.on('data', (chunk) => (stderr += chunk));
                 sandbox.webhookUrl = `http://127.0.0.1:${port}/`;
-                await waitForPort(port, () => stderr);
-                const id = await sandbox.startConversation();
-                await sandbox.customerSays(id, 'hi');
-                expect(
-                    sandbox.botMessages(id).map((m) => m.text),
-                    stderr
-                ).to.deep.equal(['Echo: hi']);
+                const env = cleanEnv({
+                    LIVEPERSON_ACCOUNT_ID: sandbox.accountId,
+                    LIVEPERSON_CLIENT_ID: sandbox.clientId,
+                    LIVEPERSON_CLIENT_SECRET: sandbox.clientSecret,
+                    LIVEPERSON_CSDS_URL: csdsUrl,
+                    PORT: String(port),
+                });
+                const child = spawn(process.execPath, [join(project, 'dist/liveperson-botbuilder.js')], { cwd: project, env, stdio: 'ignore' });
+                children.push(child);
+                const conversation = await sandbox.waitForConversation('customer-42', 20_000);
+                await waitUntil(() => sandbox.consumerTexts(conversation.id).includes('Hi, I need help with my order.'), 10_000);
+                await sandbox.agentSays(conversation.id, 'Hello, how can I help?');
+                await waitUntil(() => sandbox.consumerTexts(conversation.id).includes('You said: Hello, how can I help?'), 10_000);
             } finally {
                 await sandbox.stop();
             }
         });
-    }
 
-    it('runs the LivePerson snippet verbatim: it opens a conversation, and the agent gets answers', async () => {
-        const sandbox = new LivePersonSandbox();
-        const csdsUrl = await sandbox.start();
-        try {
-            const port = await freePort();
-            sandbox.webhookUrl = `http://127.0.0.1:${port}/`;
+        it('the LivePerson snippet with an unreachable CSDS ends with an error message, not an unhandled rejection', async () => {
             const env = cleanEnv({
-                LIVEPERSON_ACCOUNT_ID: sandbox.accountId,
-                LIVEPERSON_CLIENT_ID: sandbox.clientId,
-                LIVEPERSON_CLIENT_SECRET: sandbox.clientSecret,
-                LIVEPERSON_CSDS_URL: csdsUrl,
-                PORT: String(port),
+                LIVEPERSON_ACCOUNT_ID: '123',
+                LIVEPERSON_CLIENT_ID: 'c',
+                LIVEPERSON_CLIENT_SECRET: 's3cret-value',
+                LIVEPERSON_CSDS_URL: `http://127.0.0.1:${await freePort()}`,
+                PORT: String(await freePort()),
             });
-            const child = spawn(process.execPath, [join(project, 'dist/liveperson-botbuilder.js')], { cwd: project, env, stdio: 'ignore' });
-            children.push(child);
-            const conversation = await sandbox.waitForConversation('customer-42', 20_000);
-            await waitUntil(() => sandbox.consumerTexts(conversation.id).includes('Hi, I need help with my order.'), 10_000);
-            await sandbox.agentSays(conversation.id, 'Hello, how can I help?');
-            await waitUntil(() => sandbox.consumerTexts(conversation.id).includes('You said: Hello, how can I help?'), 10_000);
-        } finally {
-            await sandbox.stop();
-        }
-    });
-
-    it('the LivePerson snippet with an unreachable CSDS ends with an error message, not an unhandled rejection', async () => {
-        const env = cleanEnv({
-            LIVEPERSON_ACCOUNT_ID: '123',
-            LIVEPERSON_CLIENT_ID: 'c',
-            LIVEPERSON_CLIENT_SECRET: 's3cret-value',
-            LIVEPERSON_CSDS_URL: `http://127.0.0.1:${await freePort()}`,
-            PORT: String(await freePort()),
+            const result = await run(process.execPath, [join(project, 'dist/liveperson-botbuilder.js')], { cwd: project, env, timeout: 60_000 }).catch(
+                (err) => err as { code: number; stderr: string }
+            );
+            expect((result as { code: number }).code).to.equal(1);
+            const stderr = (result as { stderr: string }).stderr;
+            expect(stderr).to.match(/^Could not open a LivePerson conversation: liveperson csds\.\w+ failed/);
+            expect(stderr).not.to.match(/Unhandled|s3cret-value/);
         });
-        const result = await run(process.execPath, [join(project, 'dist/liveperson-botbuilder.js')], { cwd: project, env, timeout: 60_000 }).catch(
-            (err) => err as { code: number; stderr: string }
-        );
-        expect((result as { code: number }).code).to.equal(1);
-        const stderr = (result as { stderr: string }).stderr;
-        expect(stderr).to.match(/^Could not open a LivePerson conversation: liveperson csds\.\w+ failed/);
-        expect(stderr).not.to.match(/Unhandled|s3cret-value/);
     });
-});
 
 /** Resolves once something listens on the port (the snippet's server); fails after 15 s with what the child printed. */
 async function waitForPort(port: number, output: () => string): Promise<void> {
