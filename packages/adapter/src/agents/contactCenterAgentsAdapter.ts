@@ -29,12 +29,23 @@ type AnyConnector = ContactCenterConnector<any, any, any>;
  * The Microsoft 365 Agents SDK host: a `BaseAdapter` that runs the agent's turns on a vendor connector. Inbound
  * activities go through `Activity.fromObject` (the SDK's validation) into a TurnContext; outgoing `Activity` instances
  * go back to the connector as plain objects (`toJsonString`, which keeps the `channelId` getter's value).
+ * `EightByEightAdapter` and `LivePersonAdapter` are this class on their vendor's connector; any other
+ * `ContactCenterConnector` runs the same way.
+ *
+ * @example
+ * ```ts
+ * const adapter = new ContactCenterAgentsAdapter(new EightByEightConnector({ apiKey: process.env.EIGHTBYEIGHT_API_KEY! }));
+ * ```
  */
-export abstract class ContactCenterAgentsAdapter<TConnector extends AnyConnector> extends BaseAdapter {
+export class ContactCenterAgentsAdapter<TConnector extends AnyConnector> extends BaseAdapter {
     /** The framework-free vendor core this adapter runs on. */
     readonly connector: TConnector;
 
-    protected constructor(connector: TConnector, options: AgentsHostOptions = {}) {
+    /**
+     * @param connector The vendor core to run the agent on.
+     * @param options What the host does besides the vendor's options (see {@link AgentsHostOptions}).
+     */
+    constructor(connector: TConnector, options: AgentsHostOptions = {}) {
         super();
         this.connector = connector;
         if (!options.keepDefaultOnTurnError) {

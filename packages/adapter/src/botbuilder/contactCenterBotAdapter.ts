@@ -17,12 +17,20 @@ type AnyConnector = ContactCenterConnector<any, any, any>;
  * The botbuilder v4 host: a `BotAdapter` that runs the bot's turns on a vendor connector. Inbound activities become
  * botbuilder TurnContexts; the bot's sends go back to the connector as plain activities. A failed turn rejects out of
  * `runMiddleware` (unless your `onTurnError` absorbs it), so the webhook is answered 500 and the vendor redelivers.
+ * `EightByEightAdapter` and `LivePersonAdapter` are this class on their vendor's connector; any other
+ * `ContactCenterConnector` runs the same way.
+ *
+ * @example
+ * ```ts
+ * const adapter = new ContactCenterBotAdapter(new EightByEightConnector({ apiKey: process.env.EIGHTBYEIGHT_API_KEY! }));
+ * ```
  */
-export abstract class ContactCenterBotAdapter<TConnector extends AnyConnector> extends BotAdapter {
+export class ContactCenterBotAdapter<TConnector extends AnyConnector> extends BotAdapter {
     /** The framework-free vendor core this adapter runs on. */
     readonly connector: TConnector;
 
-    protected constructor(connector: TConnector) {
+    /** @param connector The vendor core to run the bot on. */
+    constructor(connector: TConnector) {
         super();
         this.connector = connector;
     }

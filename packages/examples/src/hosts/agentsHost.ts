@@ -6,7 +6,6 @@
  */
 import type { Storage } from '@microsoft/agents-hosting';
 import { EightByEightAdapter, LivePersonAdapter } from 'botbuilder-contact-center/agents';
-import { DialogAgent } from '../agents/dialogs/dialogAgent';
 import { EchoAgent } from '../agents/echoAgent';
 import type { AgentsBot, ExampleHost } from '../host';
 import { agentsTurnErrorHandler } from '../turnErrors';
@@ -16,7 +15,11 @@ export const agentsHost: ExampleHost = {
     title: 'Microsoft 365 Agents SDK',
 
     createBot(kind, storage) {
-        return kind === 'dialogs' ? new DialogAgent(storage as Storage | undefined) : new EchoAgent();
+        if (kind !== 'dialogs') return new EchoAgent();
+        // Loaded only for the dialogs bot: agents-hosting-dialogs brings its own agents-hosting copy and lodash.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { DialogAgent } = require('../agents/dialogs/dialogAgent') as typeof import('../agents/dialogs/dialogAgent');
+        return new DialogAgent(storage as Storage | undefined);
     },
 
     eightByEight(options, bot, logger) {
