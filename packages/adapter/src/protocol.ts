@@ -23,7 +23,7 @@ export { EightByEightSignatureVerifier, signedPayload as eightByEightSignedPaylo
 
 export { LivePersonConnector } from './liveperson/connector';
 export type { OpenConversationOptions, LivePersonInboundEvent } from './liveperson/connector';
-export type { LivePersonAdapterOptions, LivePersonCardRendering } from './liveperson/options';
+export type { LivePersonAdapterOptions, LivePersonCardRendering, LivePersonSuggestedActionsRendering } from './liveperson/options';
 export type { ConversationRequestOptions } from './liveperson/client';
 export {
     LIVEPERSON_CHANNEL_ID,
@@ -59,4 +59,17 @@ export type { RetryOptions } from './core/retryPolicy';
 export type { Logger } from './core/logger';
 export { consoleLogger, silentLogger } from './core/logger';
 export { findAdaptiveCardProblems, ADAPTIVE_CARD_CONTENT_TYPE } from './core/adaptiveCards';
-export { ContactCenterError, ConfigurationError, WebhookRequestError, VendorApiError, UnsupportedOperationError, ActivityMappingError } from './core/errors';
+export { toAdaptiveCard, submittedText, CARD_BUTTON_TEXT_KEY } from './core/cardConversion';
+export type { AdaptiveCardConversion } from './core/cardConversion';
+export { cardText } from './core/cardText';
+export {
+    ContactCenterError,
+    ConfigurationError,
+    WebhookRequestError,
+    VendorApiError,
+    UnsupportedOperationError,
+    ActivityMappingError,
+    ConversationClosedError,
+} from './core/errors';
+export { isPermanentFailure } from './core/eventFailures';
+export type { EventFailure, EventFailureCounts } from './core/eventFailures';

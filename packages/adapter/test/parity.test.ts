@@ -547,10 +547,13 @@ describe("host parity: each SDK's MessageFactory.suggestedActions posts back the
                     },
                 },
             ]);
-            const { requests } = livePersonFromActivity(activity, { record: {}, cardRendering: 'text' });
+            const { requests } = livePersonFromActivity(activity, { record: {}, cardRendering: 'text', suggestedActionsRendering: 'quickReplies' });
             const replies = (requests[0].body.event as { quickReplies: { replies: Array<{ click: { actions: Array<{ text: string }> } }> } }).quickReplies
                 .replies;
             expect(replies.map((reply) => reply.click.actions[0].text)).to.deep.equal(['Red', 'Green']);
+            // The default (what a consumer may send): a bulleted list with the same choices.
+            const [listed] = livePersonFromActivity(activity, { record: {}, cardRendering: 'text' }).requests;
+            expect((listed.body.event as { message: string }).message).to.equal('Pick a color\n\n• Red\n• Green');
         });
     }
 });

@@ -221,15 +221,19 @@ for (const host of HOST_NAMES) {
             return conversationId;
         }
 
-        it('runs the waterfall with quick replies and the card as text; a "No" re-routes to the human skill with the details', async () => {
+        it('runs the waterfall with the choices as bulleted lists and the card as text; a "No" re-routes to the human skill with the details', async () => {
             const id = await open('lp-dialog');
             expect(sandbox.consumerTexts(id)).to.deep.equal(["Hi! I'm the support bot. What's your name?"]);
             await sandbox.agentSays(id, 'Dee');
             const topic = lastEvent(id);
-            expect(topic.message).to.equal('Thanks, Dee. What can I help you with?');
-            expect(topic.quickReplies.replies.map((r: { title: string }) => r.title)).to.deep.equal(['Order status', 'Returns', 'Billing']);
+            // A consumer may not send quick replies: the choices come as a list the agent answers by typing.
+            expect(topic).to.deep.equal({
+                type: 'ContentEvent',
+                contentType: 'text/plain',
+                message: 'Thanks, Dee. What can I help you with?\n\n• Order status\n• Returns\n• Billing',
+            });
 
-            await sandbox.agentSays(id, 'Order status'); // what clicking the quick reply publishes
+            await sandbox.agentSays(id, 'Order status'); // the agent types the choice
             expect(lastEvent(id).message).to.match(/^About "Order status": please reply with your order number, the urgency/);
 
             await sandbox.agentSays(id, 'A-1234, urgent, 2026-11-01');
@@ -239,7 +243,8 @@ for (const host of HOST_NAMES) {
             await sandbox.agentSays(id, 'A-1234, normal, 2026-11-01');
             const confirm = lastEvent(id);
             expect(confirm.message).to.match(/^Name: Dee\nTopic: Order status\nOrder number: A-1234\nUrgency: normal\nDate: 2026-11-01\nShall I file/);
-            expect(confirm.quickReplies.replies.map((r: { title: string }) => r.title)).to.deep.equal(['Yes', 'No']);
+            expect(confirm.message).to.match(/\n\n• Yes\n• No$/);
+            expect(confirm.quickReplies).to.equal(undefined);
 
             await sandbox.agentSays(id, 'No');
             expect(sandbox.consumerTexts(id).slice(-1)).to.deep.equal([

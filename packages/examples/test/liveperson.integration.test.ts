@@ -111,13 +111,12 @@ for (const host of HOST_NAMES) {
             expect(event).to.deep.equal({ type: 'ContentEvent', contentType: 'text/plain', message: 'What is your name?\n[Your name]\n[Send]' });
         });
 
-        it('"options": quick replies for the agent; the answer is echoed', async () => {
+        it('"options": the choices as a bulleted list (what a consumer may send); the typed answer is echoed', async () => {
             const id = await openWithAgent();
             const mark = sandbox.recorder.mark();
             await sandbox.agentSays(id, 'options');
             const event = await sandbox.waitForConsumerMessage(id, { after: mark });
-            expect(event.message).to.equal('Pick a color');
-            expect(event.quickReplies.replies.map((r: { title: string }) => r.title)).to.deep.equal(['Red', 'Green', 'Blue']);
+            expect(event).to.deep.equal({ type: 'ContentEvent', contentType: 'text/plain', message: 'Pick a color\n\n• Red\n• Green\n• Blue' });
             await sandbox.agentSays(id, 'Green');
             expect(sandbox.consumerTexts(id).slice(-1)).to.deep.equal(['Echo: Green']);
         });

@@ -5,6 +5,7 @@ import { ConversationQueue } from './conversationQueue';
 import { ConversationRecords } from './conversationRecords';
 import { MemoryDeduplicationStore, type DeduplicationStore } from './deduplicationStore';
 import { WebhookRequestError } from './errors';
+import { isPermanentFailure, type EventFailure, type EventFailureCounts } from './eventFailures';
 import { readRawBody, writeResponse, type WebhookRequest, type WebhookResponse } from './http';
 import { consoleLogger, describeError, type Logger } from './logger';
 import type { StorageLike } from './storage';
@@ -34,6 +35,8 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
     private readonly maxBodyBytes: number;
     private readonly ackDeadlineMs: number;
     private readonly deduplicationTtlMs: number;
+    private readonly onEventFailure: ((failure: EventFailure) => void) | undefined;
+    private readonly failures: EventFailureCounts = { permanent: 0, retryable: 0 };
 
     protected constructor(options: WebhookPipelineOptions, recordPrefix: string) {
         this.logger = options.logger ?? consoleLogger;
@@ -44,6 +47,7 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
         this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
         this.ackDeadlineMs = options.ackDeadlineMs ?? 2500;
         this.deduplicationTtlMs = options.deduplicationTtlMs ?? 24 * 60 * 60 * 1000;
+        this.onEventFailure = options.onEventFailure;
     }
 
     /**
@@ -78,6 +82,11 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
         return { id: '' };
     }
 
+    /** Events that failed since start, by kind: for operators' alerts (see also the `onEventFailure` option). */
+    get failedEvents(): Readonly<EventFailureCounts> {
+        return { ...this.failures };
+    }
+
     /** Closes pooled connections (tests, graceful shutdown). */
     abstract close(): Promise<void>;
 
@@ -109,12 +118,7 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
                     for (const activity of mapping.activities) await this.runTurn(activity, runTurn);
                     await receipts;
                 });
-                runs.push(
-                    handled.catch(async (err) => {
-                        if (key) await this.deduplication.release(key);
-                        throw err;
-                    })
-                );
+                runs.push(handled.catch((err) => this.eventFailed(event, key, err)));
             }
             const status = await this.answerWithin(runs);
             writeResponse(res, status, status === 200 ? undefined : { error: 'The bot failed to handle this event; retry later.' });
@@ -173,6 +177,30 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
      */
     protected inConversationOrder<T>(conversationId: string, task: () => Promise<T>): Promise<T> {
         return this.queue.run(conversationId, task, false);
+    }
+
+    /**
+     * A failed event: one no retry can fix is logged once, counted and answered 200 (its de-duplication key stays, so
+     * a redelivery is dropped too); any other releases its key and rejects, so the webhook is answered 500 and the
+     * vendor's redelivery runs it again.
+     */
+    private async eventFailed(event: TEvent, key: string | undefined, error: unknown): Promise<void> {
+        const permanent = isPermanentFailure(error);
+        this.failures[permanent ? 'permanent' : 'retryable']++;
+        try {
+            this.onEventFailure?.({ vendor: this.vendor, conversationId: event.conversationId, eventId: event.deduplicationKey, permanent, error });
+        } catch (hookError) {
+            this.logger.warn(`${this.vendor}: onEventFailure threw: ${describeError(hookError)}`);
+        }
+        if (permanent) {
+            this.logger.error(
+                `${this.vendor}: event ${event.deduplicationKey ?? '(no id)'} of conversation ${event.conversationId} dropped, as no retry can fix it ` +
+                    `(answered 200 so the vendor does not redeliver it): ${describeError(error)}`
+            );
+            return;
+        }
+        if (key) await this.deduplication.release(key);
+        throw error;
     }
 
     /** Read the record → map → write it if the event changed it. */

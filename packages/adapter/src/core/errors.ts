@@ -70,3 +70,9 @@ export class UnsupportedOperationError extends ContactCenterError {}
 
 /** An outbound activity cannot be turned into a vendor request (e.g. an invalid Adaptive Card). */
 export class ActivityMappingError extends ContactCenterError {}
+
+/**
+ * The bot sent into a conversation the adapter knows is closed (the vendor said so, the customer left, or the bot
+ * ended it). Thrown before any HTTP call; nothing reaches the vendor.
+ */
+export class ConversationClosedError extends ContactCenterError {}

@@ -55,6 +55,7 @@ export const pipelineOptionsShape = {
     deduplicationStore: withMethods('a de-duplication store', 'claim', 'release').optional(),
     storage: withMethods('a Storage', 'read', 'write', 'delete').optional(),
     logger: withMethods('a logger', 'debug', 'info', 'warn', 'error').optional(),
+    onEventFailure: z.custom<(failure: unknown) => void>((value) => typeof value === 'function', 'must be a function (failure) => void').optional(),
     retry: z
         .object(
             {

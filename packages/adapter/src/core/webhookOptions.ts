@@ -1,5 +1,6 @@
 import type { StorageLike } from './storage';
 import type { DeduplicationStore } from './deduplicationStore';
+import type { EventFailure } from './eventFailures';
 import type { Logger } from './logger';
 import type { RetryOptions } from './retryPolicy';
 
@@ -27,6 +28,12 @@ export interface WebhookPipelineOptions {
     retry?: RetryOptions | undefined;
     /** Per-attempt timeout of vendor API calls, in ms. Default 10,000. */
     requestTimeoutMs?: number | undefined;
+    /**
+     * Called for every event whose turns failed, with whether a retry can fix it (`permanent: false`, answered 500 so
+     * the vendor redelivers) or not (`permanent: true`, logged once and answered 200). For alerts and metrics; the
+     * counts since start are on `adapter.connector.failedEvents`.
+     */
+    onEventFailure?: ((failure: EventFailure) => void) | undefined;
     /** Where to log. Default: warnings and errors to the console. */
     logger?: Logger | undefined;
 }

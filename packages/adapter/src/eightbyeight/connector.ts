@@ -1,5 +1,6 @@
 import { ActivityTypes, type PlainActivity, type ResourceResponse } from '../core/activity';
 import { newActivityId } from '../core/activityHelpers';
+import { ConversationClosedError } from '../core/errors';
 import { ContactCenterConnector } from '../core/contactCenterConnector';
 import { isHandoffInitiation } from '../core/handoff';
 import { checkHeaderAllowed, warnIfSignaturesOff } from '../core/webhookGuards';
@@ -96,10 +97,18 @@ export class EightByEightConnector extends ContactCenterConnector<EightByEightIn
     }
 
     protected override async sendToVendor(activity: PlainActivity): Promise<ResourceResponse> {
+        const conversationId = activity.conversation?.id;
+        if (conversationId && (await this.records.read(conversationId)).closed) {
+            // Ending an ended conversation changes nothing; anything else would reach nobody.
+            if (activity.type === ActivityTypes.EndOfConversation) return { id: '' };
+            throw new ConversationClosedError(
+                `EightByEightAdapter: conversation ${conversationId} is closed (the customer left or the bot ended it); nothing was sent.`
+            );
+        }
         const requests = fromActivity(activity, { handoffQueueId: this.options.handoffQueueId, handBack: this.options.handBack });
         await this.client.executeAll(requests, this.options.maxAttachmentBytes ?? 20 * 1024 * 1024);
-        if (isHandoffInitiation(activity))
-            await this.records.update(activity.conversation!.id, (record) => ({ ...record, owner: 'queue', transferring: false }));
+        if (isHandoffInitiation(activity)) await this.records.update(conversationId!, (record) => ({ ...record, owner: 'queue', transferring: false }));
+        if (activity.type === ActivityTypes.EndOfConversation) await this.records.update(conversationId!, (record) => ({ ...record, closed: true }));
         return { id: activity.type === ActivityTypes.Message ? newActivityId() : '' };
     }
 

@@ -4,6 +4,7 @@
  */
 import { ActivityTypes, type Attachment, type ChannelAccount, type PlainActivity } from '../core/activity';
 import { InboundActivityList, personalConversation } from '../core/activityList';
+import { submittedText } from '../core/cardConversion';
 import {
     cardActionValueSchema,
     quickReplyValueSchema,
@@ -48,6 +49,8 @@ export interface EightByEightConversationRecord {
     greeted?: boolean;
     /** Who owns the conversation; absent = the bot. */
     owner?: ConversationOwner;
+    /** The customer left, or the bot ended the conversation: nothing more can be sent to it. */
+    closed?: boolean;
     /** A TRANSFER was seen and the next agent has not joined yet. */
     transferring?: boolean;
     /** The user's id used as `from.id`, fixed at first sight so UserState keys stay stable. */
@@ -166,6 +169,11 @@ function mapMembersChanged(
 ): void {
     const { memberType, change } = event.data;
     push({ type: ActivityTypes.Event, name: EightByEightEventNames.MembersChanged, value: event.data });
+    if (memberType === 'user' && change === 'left' && !record.closed) {
+        // The customer left: the conversation is over for the bot (no more sends), which hears it as botbuilder bots do.
+        record.closed = true;
+        push({ type: ActivityTypes.EndOfConversation, code: 'userLeft', text: 'The customer left the conversation.' });
+    }
     if (memberType !== 'agent') return;
     if (change === 'joined') {
         record.transferring = false;
@@ -273,7 +281,11 @@ function mapActivity(event: ActivityEvent, push: Push, deliverUserActivity: Push
                 value: { action: { type: 'Action.Execute', verb, data: data ?? {} }, trigger: 'manual' },
             });
         } else {
-            deliverUserActivity({ type: ActivityTypes.Message, value: data ?? {} });
+            // A Bot Framework card's button (converted to Action.Submit) comes back as its text, like a typed choice.
+            const text = submittedText(data);
+            deliverUserActivity(
+                text !== undefined ? { type: ActivityTypes.Message, text, textFormat: 'plain' } : { type: ActivityTypes.Message, value: data ?? {} }
+            );
         }
         return;
     }

@@ -4,6 +4,7 @@
  */
 import { ActivityTypes, type Attachment, type CardAction, type PlainActivity } from '../core/activity';
 import { ADAPTIVE_CARD_CONTENT_TYPE, validAdaptiveCard } from '../core/adaptiveCards';
+import { toAdaptiveCard } from '../core/cardConversion';
 import { ActivityMappingError } from '../core/errors';
 import { quickReplyChoices } from '../core/suggestedActions';
 import { QUICK_REPLIES_CONTENT_TYPE } from './inboundMapper';
@@ -114,14 +115,29 @@ function isFile(attachment: Attachment): boolean {
     );
 }
 
+/**
+ * A card for the message's `cards`: an Adaptive Card (validated), a native 8x8 card as it is, or a Bot Framework card
+ * (hero, thumbnail, animation, audio, video, receipt, OAuth, sign-in) converted to an Adaptive Card
+ * (`core/cardConversion.ts`). Anything else throws {@link ActivityMappingError} listing what 8x8 can show.
+ */
 function cardFromAttachment(attachment: Attachment, index: number): { contentType: string; content: unknown } {
     if (attachment.contentType === ADAPTIVE_CARD_CONTENT_TYPE) {
         return { contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: validAdaptiveCard('8x8', attachment.content, index) };
     }
     if (NATIVE_CARD_TYPES.has(attachment.contentType)) return { contentType: attachment.contentType, content: attachment.content };
+    const converted = toAdaptiveCard(attachment);
+    if (converted) {
+        const { body, actions, selectAction } = converted.card as { body?: unknown[]; actions?: unknown[]; selectAction?: unknown };
+        if (!body?.length && !actions?.length && !selectAction) {
+            const why = converted.omitted.length > 0 ? `: ${converted.omitted.join('; ')}` : ' (no title, text, image or button)';
+            throw new ActivityMappingError(`8x8: attachment ${index} of type "${attachment.contentType}" has nothing 8x8 can show${why}.`);
+        }
+        return { contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: validAdaptiveCard('8x8', converted.card, index) };
+    }
     throw new ActivityMappingError(
         `8x8: attachment ${index} of type "${attachment.contentType}" is not supported; send an Adaptive Card ` +
-            `(CardFactory.adaptiveCard), a file (contentUrl) or a native 8x8 card type (${[...NATIVE_CARD_TYPES].join(', ')}).`
+            `(CardFactory.adaptiveCard), a Bot Framework card (hero, thumbnail, animation, audio, video, receipt, OAuth, sign-in: ` +
+            `converted to an Adaptive Card), a file (contentUrl) or a native 8x8 card type (${[...NATIVE_CARD_TYPES].join(', ')}).`
     );
 }
 

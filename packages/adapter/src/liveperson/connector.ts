@@ -2,7 +2,7 @@ import { ActivityTypes, type ConversationReference, type PlainActivity, type Res
 import { newActivityId } from '../core/activityHelpers';
 import { BoundedMemoryStorage } from '../core/boundedMemoryStorage';
 import { ContactCenterConnector } from '../core/contactCenterConnector';
-import { UnsupportedOperationError } from '../core/errors';
+import { ConversationClosedError, UnsupportedOperationError } from '../core/errors';
 import { isHandoffInitiation } from '../core/handoff';
 import { acceptParsed } from '../core/parseResult';
 import { headerValue, parseJsonBody, requireRawBody, type WebhookRequest } from '../core/http';
@@ -199,6 +199,11 @@ export class LivePersonConnector extends ContactCenterConnector<LivePersonInboun
             );
         }
         const handoff = isHandoffInitiation(activity);
+        if (record.closed && !handoff) {
+            // Ending an ended conversation changes nothing; anything else would reach nobody. (A handoff opens a new one.)
+            if (activity.type === ActivityTypes.EndOfConversation) return { id: '' };
+            throw new ConversationClosedError(`LivePersonAdapter: conversation ${conversationId} is closed; nothing was sent.`);
+        }
         // A close ends what LivePerson accepts for the conversation: the receipts of this turn's message go first.
         if (handoff || activity.type === ActivityTypes.EndOfConversation) await this.receipts.settled(conversationId);
         if (handoff) {
@@ -214,7 +219,7 @@ export class LivePersonConnector extends ContactCenterConnector<LivePersonInboun
         }
         const mapping = fromActivity(
             { ...activity, conversation: { ...activity.conversation!, id: conversationId } },
-            { record, cardRendering: this.options.cardRendering }
+            { record, cardRendering: this.options.cardRendering, suggestedActionsRendering: this.options.suggestedActionsRendering }
         );
         for (const fallback of mapping.textFallbacks) this.logger.debug(`liveperson: card sent as text (${fallback})`);
         let sequence: number | undefined;

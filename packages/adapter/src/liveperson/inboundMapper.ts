@@ -64,6 +64,13 @@ export interface InboundMapping {
     receipt?: { dialogId: string; sequence: number };
 }
 
+/** LivePerson roles as the names a bot shows or logs (the role itself stays in `channelData`). */
+const ROLE_NAMES: Record<string, string> = { ASSIGNED_AGENT: 'Agent', AGENT: 'Agent', MANAGER: 'Manager', CONTROLLER: 'LivePerson', READER: 'Agent' };
+
+function displayName(role: string): string {
+    return ROLE_NAMES[role] ?? 'Agent';
+}
+
 /** The conversation a messaging change belongs to (`conversationId`, or `dialogId` in older payloads). */
 export function messagingConversationId(change: LivePersonMessagingChange): string {
     return (change.conversationId ?? change.dialogId)!;
@@ -102,7 +109,7 @@ export function messagingChangeToActivities(change: LivePersonMessagingChange, c
     const conversationId = messagingConversationId(change);
     const dialogId = change.dialogId ?? conversationId;
     const originator = change.originatorId || change.originatorMetadata?.id || 'agent';
-    const from: ChannelAccount = { id: originator, name: role || 'AGENT', role: 'user' };
+    const from: ChannelAccount = { id: originator, name: displayName(role), role: 'user' };
     const base = { id: ctx.activityId, ...baseActivity(conversationId, ctx, from, change.serverTimestamp), channelData: change };
     const event = change.event;
     switch (event.type) {
@@ -144,7 +151,9 @@ function contentMessage(
     message: string | Record<string, unknown>,
     contentType = 'text/plain'
 ): { text: string; attachments: Attachment[]; replies: OfferedReply[] } {
-    if (typeof message === 'string') return { text: message, attachments: [], replies: [] };
+    // LivePerson's agent workspace adds trailing spaces and newlines ("Yellow\n"); a prompt must still match. The raw
+    // text stays in channelData.
+    if (typeof message === 'string') return { text: message.trimEnd(), attachments: [], replies: [] };
     if (contentType === 'hosted/file') {
         const caption = typeof message.caption === 'string' ? message.caption : '';
         const fileType = typeof message.fileType === 'string' ? message.fileType.toLowerCase() : '';
@@ -220,8 +229,11 @@ export function conversationChangeToActivities(change: LivePersonConversationCha
     const joined = agents.filter((id) => !known.includes(id));
     const left = known.filter((id) => !agents.includes(id));
     record.agentIds = agents;
-    const account = (id: string): ChannelAccount => ({ id, name: 'ASSIGNED_AGENT', role: 'user' });
+    const account = (id: string): ChannelAccount => ({ id, name: displayName('ASSIGNED_AGENT'), role: 'user' });
+    const closed = details.state === 'CLOSE' || details.stage === 'CLOSE';
     if (left.length > 0) push({ type: ActivityTypes.ConversationUpdate, membersRemoved: left.map(account) });
+    // An agent who joins a conversation that is closed (in the same notification) must not start a greeting turn.
+    if (closed) joined.length = 0;
     if (joined.length > 0) push({ type: ActivityTypes.ConversationUpdate, membersAdded: joined.map(account) });
     // handoff.status names the bot's conversation, which a handoff re-route keeps (baseActivity's conversation).
     const handoffStatus = (state: 'accepted' | 'completed', message: string) => list.handoffStatus(state, message);
@@ -230,7 +242,6 @@ export function conversationChangeToActivities(change: LivePersonConversationCha
         handoffStatus('accepted', 'A LivePerson agent accepted the conversation.');
     }
 
-    const closed = details.state === 'CLOSE' || details.stage === 'CLOSE';
     if (closed && !record.closed) {
         record.closed = true;
         record.offered = undefined;

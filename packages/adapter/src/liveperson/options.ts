@@ -5,6 +5,9 @@ import type { WebhookPipelineOptions } from '../core/webhookOptions';
 /** How the adapter shows an outbound Adaptive Card to the LivePerson agent. */
 export type LivePersonCardRendering = 'structuredContent' | 'text';
 
+/** How the adapter shows the bot's suggested actions to the LivePerson agent. */
+export type LivePersonSuggestedActionsRendering = 'text' | 'quickReplies';
+
 /**
  * Options of {@link LivePersonAdapter}.
  *
@@ -67,10 +70,19 @@ export interface LivePersonAdapterOptions extends WebhookPipelineOptions {
      */
     clientFeatures?: string[] | undefined;
     /**
-     * How an outbound Adaptive Card is shown: `structuredContent` (default) converts cards whose elements all have a
-     * LivePerson structured-content equivalent and sends the others as their text fallback; `text` always sends the text.
+     * How the bot's cards reach the agent. `text` (default): as readable text, because the Connector API lets a
+     * consumer publish text, files, chat state, metadata, close and CSAT — not structured content
+     * (https://developers.liveperson.com/connector-api-overview.html). `structuredContent`: Adaptive and hero cards
+     * whose elements all have an equivalent go as a `RichContentEvent` (the others as text) — only for accounts known
+     * to accept consumer structured content.
      */
     cardRendering?: LivePersonCardRendering | undefined;
+    /**
+     * How the bot's suggested actions (prompt choices) reach the agent. `text` (default): a bulleted list under the
+     * message, which the agent answers by typing the choice (prompts recognise it). `quickReplies`:
+     * LivePerson quick replies on the consumer's ContentEvent — only for accounts known to accept them from consumers.
+     */
+    suggestedActionsRendering?: LivePersonSuggestedActionsRendering | undefined;
     /**
      * Acknowledge each agent message with AcceptStatusEvent ACCEPT then READ, sent while the bot's turn for it runs
      * (they need nothing from the turn; a close in that turn waits for them). Default true.
@@ -86,6 +98,7 @@ export type ResolvedLivePersonOptions = LivePersonAdapterOptions & {
     verifySignatures: boolean;
     clientFeatures: string[];
     cardRendering: LivePersonCardRendering;
+    suggestedActionsRendering: LivePersonSuggestedActionsRendering;
     sendReadReceipts: boolean;
     botAccount: { id: string; name?: string };
 };
@@ -114,6 +127,7 @@ const optionsSchema = z
         verifySignatures: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
         clientFeatures: z.array(z.string().min(1), { invalid_type_error: 'must be a list of feature names' }).optional(),
         cardRendering: z.enum(['structuredContent', 'text'], { errorMap: () => ({ message: 'must be "structuredContent" or "text"' }) }).optional(),
+        suggestedActionsRendering: z.enum(['text', 'quickReplies'], { errorMap: () => ({ message: 'must be "text" or "quickReplies"' }) }).optional(),
         sendReadReceipts: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
         botAccount: botAccount.optional(),
     })
@@ -132,7 +146,8 @@ export function resolveLivePersonOptions(options: LivePersonAdapterOptions): Res
         messagingUrl: trimSlashes(options.messagingUrl),
         verifySignatures: options.verifySignatures ?? true,
         clientFeatures: options.clientFeatures ?? ['RICH_CONTENT', 'QUICK_REPLIES'],
-        cardRendering: options.cardRendering ?? 'structuredContent',
+        cardRendering: options.cardRendering ?? 'text',
+        suggestedActionsRendering: options.suggestedActionsRendering ?? 'text',
         sendReadReceipts: options.sendReadReceipts ?? true,
         botAccount: options.botAccount ?? { id: 'liveperson-connector', name: 'Bot' },
         // LivePerson disables endpoints slower than 2.5 s; answer with a margin.

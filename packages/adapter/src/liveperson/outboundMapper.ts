@@ -7,8 +7,15 @@ import { ADAPTIVE_CARD_CONTENT_TYPE, parseAttachmentContent, validAdaptiveCard }
 import { ActivityMappingError } from '../core/errors';
 import { quickReplyChoices } from '../core/suggestedActions';
 import { STRUCTURED_CONTENT_TYPE, type LivePersonConversationRecord } from './inboundMapper';
-import type { LivePersonCardRendering } from './options';
-import { adaptiveCardText, adaptiveCardToStructuredContent, heroCardToStructuredContent, type StructuredElement } from './structuredContent';
+import type { LivePersonCardRendering, LivePersonSuggestedActionsRendering } from './options';
+import { cardText } from '../core/cardText';
+import {
+    adaptiveCardText,
+    adaptiveCardToStructuredContent,
+    heroCardToStructuredContent,
+    structuredContentText,
+    type StructuredElement,
+} from './structuredContent';
 
 /** One SEND request (`ms.PublishEvent` or `cm.UpdateConversationField`), without its `kind` and `id` (the client adds them). */
 export interface LivePersonSendRequest {
@@ -24,6 +31,8 @@ export interface LivePersonSendRequest {
 export interface OutboundMappingContext {
     record: LivePersonConversationRecord;
     cardRendering: LivePersonCardRendering;
+    /** Default `text`: what a consumer may send. */
+    suggestedActionsRendering?: LivePersonSuggestedActionsRendering | undefined;
 }
 
 /** Result of {@link fromActivity}. */
@@ -128,8 +137,10 @@ function messageRequests(
             if (converted.reason) textFallbacks.push(`attachment ${index}: ${converted.reason}`);
         }
     });
+    const actions = activity.suggestedActions?.actions;
+    const quickReplies = ctx.suggestedActionsRendering === 'quickReplies' ? suggestedActionsToQuickReplies(actions) : undefined;
+    if (ctx.suggestedActionsRendering !== 'quickReplies' && actions && actions.length > 0) texts.push(suggestedActionsText(actions));
     const text = [typeof activity.text === 'string' ? activity.text : '', ...texts].filter((t) => t.trim() !== '').join('\n\n');
-    const quickReplies = suggestedActionsToQuickReplies(activity.suggestedActions?.actions);
     let record = ctx.record;
     if (text !== '' || quickReplies) {
         if (text === '') throw new ActivityMappingError('LivePerson: suggested actions need a message text to go with them.');
@@ -163,17 +174,21 @@ function attachmentContent(
                 reason: converted.kind === 'text' ? converted.reason : 'cardRendering is "text"',
             };
         }
-        case 'application/vnd.microsoft.card.hero':
-        case 'application/vnd.microsoft.card.thumbnail':
-            return { kind: 'structured', content: heroCardToStructuredContent((content ?? {}) as Record<string, unknown>) };
         case STRUCTURED_CONTENT_TYPE:
             if (!content || typeof content !== 'object' || typeof (content as { type?: unknown }).type !== 'string') {
                 throw new ActivityMappingError(`LivePerson: attachment ${index} is structured content without a "type".`);
             }
-            return { kind: 'structured', content: content as StructuredElement };
-        default:
+            if (rendering === 'structuredContent') return { kind: 'structured', content: content as StructuredElement };
+            return { kind: 'text', text: structuredContentText(content as Record<string, unknown>), reason: 'cardRendering is "text"' };
+        default: {
+            if (rendering === 'structuredContent' && /^application\/vnd\.microsoft\.card\.(hero|thumbnail)$/.test(attachment.contentType)) {
+                return { kind: 'structured', content: heroCardToStructuredContent((content ?? {}) as Record<string, unknown>) };
+            }
+            // Hero, thumbnail, media, receipt and sign-in cards: what an agent can read (a consumer cannot send cards).
+            const text = cardText({ ...attachment, content });
+            if (text !== undefined) return { kind: 'text', text, reason: `${attachment.contentType} as text` };
             if (typeof attachment.contentUrl === 'string' && /^https?:\/\//i.test(attachment.contentUrl)) {
-                if (attachment.contentType?.startsWith('image/')) {
+                if (rendering === 'structuredContent' && attachment.contentType?.startsWith('image/')) {
                     return {
                         kind: 'structured',
                         content: {
@@ -185,10 +200,22 @@ function attachmentContent(
                 return { kind: 'text', text: `${attachment.name ?? 'File'}: ${attachment.contentUrl}` };
             }
             throw new ActivityMappingError(
-                `LivePerson: attachment ${index} of type "${attachment.contentType}" is not supported; send an Adaptive Card, a hero card, ` +
-                    `structured content (${STRUCTURED_CONTENT_TYPE}) or a file with an https contentUrl.`
+                `LivePerson: attachment ${index} of type "${attachment.contentType}" is not supported; send an Adaptive Card, a Bot Framework ` +
+                    `card (CardFactory), structured content (${STRUCTURED_CONTENT_TYPE}) or a file with an https contentUrl.`
             );
+        }
     }
+}
+
+/**
+ * `suggestedActions` as a bulleted list the agent answers by typing the choice (what a consumer can send; prompts
+ * recognise the typed choice). Bullets, not numbers: agents-hosting-dialogs 0.6.22 does not recognise a choice's
+ * number. A choice whose click would send something other than its title says what to type.
+ */
+function suggestedActionsText(actions: CardAction[]): string {
+    return quickReplyChoices('LivePerson', actions)
+        .map(({ title, postback }) => `• ${title}${postback !== title ? ` (reply "${postback}")` : ''}`)
+        .join('\n');
 }
 
 /** `suggestedActions` as LivePerson quick replies (publishText of the action's value). Limits: 24 replies, 8 per row. */

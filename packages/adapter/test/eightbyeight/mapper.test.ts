@@ -6,6 +6,7 @@ import { parseEightByEightEvent, type EightByEightEvent } from '../../src/eightb
 import { EightByEightEventNames, mediaType, toActivities, type EightByEightConversationRecord } from '../../src/eightbyeight/inboundMapper';
 import { fromActivity, fromInvokeResponse } from '../../src/eightbyeight/outboundMapper';
 import { ActivityMappingError } from '../../src/core/errors';
+import { CARD_BUTTON_TEXT_KEY } from '../../src/core/cardConversion';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'eightbyeight', `${name}.json`), 'utf8'));
 const bot = { id: '8x8-bot', name: 'Bot' };
@@ -61,6 +62,15 @@ describe('8x8 mapper: webhook → activities (seed and vendor-notes payloads)', 
         const { activities } = map('seed-members-changed');
         expect(activities.map((a) => a.name)).to.deep.equal(['8x8.membersChanged']);
         expect(activities[0].value).to.deep.equal({ memberType: 'user', change: 'joined', id: 'string' });
+    });
+
+    it('MEMBERS_CHANGED user left → the conversation is closed: 8x8.membersChanged and endOfConversation, once', () => {
+        const left: EightByEightEvent = { eventType: 'MEMBERS_CHANGED', conversationId: 'c-9', data: { memberType: 'user', change: 'left', id: 'u-1' } };
+        const first = map(left, { greeted: true });
+        expect(first.activities.map((a) => a.type)).to.deep.equal(['event', 'endOfConversation']);
+        expect(first.activities[1]).to.deep.include({ code: 'userLeft' });
+        expect(first.record.closed).to.equal(true);
+        expect(map(left, first.record).activities.map((a) => a.type)).to.deep.equal(['event']);
     });
 
     it('MEMBERS_CHANGED agent left while an agent owns it → handoff.status completed and the bot owns it again', () => {
@@ -310,11 +320,78 @@ describe('8x8 mapper: activity → Chat Gateway requests', () => {
     });
 
     it('unsupported attachments and empty messages are refused, not dropped', () => {
-        expect(() => fromActivity({ ...MessageFactory.attachment(CardFactory.heroCard('Hi')), conversation })).to.throw(
+        expect(() => fromActivity({ ...MessageFactory.attachment(CardFactory.o365ConnectorCard({ title: 'Hi' } as any)), conversation })).to.throw(
             ActivityMappingError,
-            /application\/vnd.microsoft.card.hero" is not supported/
+            /application\/vnd.microsoft.teams.card.o365connector" is not supported; send an Adaptive Card \(CardFactory.adaptiveCard\), a Bot Framework card \(hero, thumbnail, animation, audio, video, receipt, OAuth, sign-in: converted to an Adaptive Card\), a file \(contentUrl\) or a native 8x8 card type/
         );
         expect(() => fromActivity({ type: 'message', conversation })).to.throw(ActivityMappingError, /nothing to send/);
+    });
+
+    it('a Hero card → an Adaptive Card in cards[], next to the text; its buttons carry their value under the marker', () => {
+        const hero = CardFactory.heroCard('Welcome!', 'What would you like to do?', ['https://cdn.example/logo.png'], ['Order', 'Track']);
+        const [request] = fromActivity({ ...MessageFactory.attachment(hero, 'Hello'), conversation });
+        expect(request).to.deep.include({ operation: 'sendMessage', method: 'POST', path: `${path}/messages` });
+        expect(request.body).to.deep.equal({
+            authorType: 'bot',
+            text: 'Hello',
+            cards: [
+                {
+                    contentType: 'application/vnd.microsoft.card.adaptive',
+                    content: {
+                        type: 'AdaptiveCard',
+                        $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+                        version: '1.3',
+                        body: [
+                            { type: 'Image', url: 'https://cdn.example/logo.png', altText: 'Welcome!', size: 'Stretch' },
+                            { type: 'TextBlock', text: 'Welcome!', weight: 'Bolder', size: 'Medium', wrap: true },
+                            { type: 'TextBlock', text: 'What would you like to do?', wrap: true },
+                        ],
+                        actions: [
+                            { type: 'Action.Submit', title: 'Order', data: { [CARD_BUTTON_TEXT_KEY]: 'Order' } },
+                            { type: 'Action.Submit', title: 'Track', data: { [CARD_BUTTON_TEXT_KEY]: 'Track' } },
+                        ],
+                    },
+                },
+            ],
+        });
+    });
+
+    it('every other Bot Framework card (thumbnail, media, receipt, OAuth, sign-in) goes as an Adaptive Card, in order with the other cards', () => {
+        const attachments = [
+            CardFactory.thumbnailCard('Thumb', ['https://cdn.example/t.png']),
+            CardFactory.animationCard('Anim', ['https://cdn.example/a.gif']),
+            CardFactory.audioCard('Audio', ['https://cdn.example/a.mp3']),
+            CardFactory.videoCard('Video', ['https://cdn.example/v.mp4']),
+            CardFactory.receiptCard({ title: 'Receipt', total: '$3' } as any),
+            CardFactory.oauthCard('aad', 'Sign in', 'Sign in please', 'https://token.example/s'),
+            CardFactory.signinCard('Log in', 'https://login.example', 'Log in first'),
+            CardFactory.adaptiveCard({ type: 'AdaptiveCard', version: '1.3', body: [{ type: 'TextBlock', text: 'native AC' }] }),
+        ];
+        const [request] = fromActivity({ ...MessageFactory.carousel(attachments), conversation });
+        const cards = request.body.cards as Array<{ contentType: string; content: any }>;
+        expect(cards.map((c) => c.contentType)).to.deep.equal(attachments.map(() => 'application/vnd.microsoft.card.adaptive'));
+        expect(cards.map((c) => c.content.body[0].text ?? c.content.body[0].url)).to.deep.equal([
+            'Thumb',
+            'Anim',
+            'Audio',
+            'Video',
+            'Receipt',
+            'Sign in please',
+            'Log in first',
+            'native AC',
+        ]);
+        expect(cards[3].content.actions).to.deep.equal([{ type: 'Action.OpenUrl', title: 'Play', url: 'https://cdn.example/v.mp4' }]);
+        expect(cards[5].content.actions).to.deep.equal([{ type: 'Action.OpenUrl', title: 'Sign in', url: 'https://token.example/s' }]);
+    });
+
+    it('a Bot Framework card with nothing 8x8 can show is refused, saying what was left out', () => {
+        expect(() => fromActivity({ ...MessageFactory.attachment(CardFactory.oauthCard('aad', 'Sign in')), conversation })).to.throw(
+            ActivityMappingError,
+            'attachment 0 of type "application/vnd.microsoft.card.oauth" has nothing 8x8 can show: the signin button "Sign in" has no sign-in link.'
+        );
+        expect(() =>
+            fromActivity({ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.hero', content: {} }], conversation })
+        ).to.throw(ActivityMappingError, 'has nothing 8x8 can show (no title, text, image or button).');
     });
 
     it('a file attachment (contentUrl) → an upload before the message, whose attachments the client fills with the id', () => {

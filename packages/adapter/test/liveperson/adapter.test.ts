@@ -143,7 +143,7 @@ for (const host of hosts) {
             const id = await open();
             await sandbox.agentJoins(id);
             expect(received.map((a) => a.type)).to.deep.equal(['conversationUpdate']);
-            expect(received[0].membersAdded).to.deep.equal([{ id: 'agent-1', name: 'ASSIGNED_AGENT', role: 'user' }]);
+            expect(received[0].membersAdded).to.deep.equal([{ id: 'agent-1', name: 'Agent', role: 'user' }]);
             const mark = sandbox.recorder.mark();
             const { status, sequence } = await sandbox.agentSays(id, 'Where is my parcel?');
             expect(status).to.equal(200);
@@ -562,8 +562,9 @@ for (const host of hosts) {
             const mark = sandbox.recorder.mark();
             await sandbox.agentSays(id, 'two');
             expect(readsOf() - before).to.equal(2);
-            // Closed: no receipts for the second message (acknowledge() saw the changed record).
-            expect(sends(mark).map(describeSend)).to.deep.equal(['ChatState COMPOSING', 'ContentEvent Echo: two', 'ChatState ACTIVE']);
+            // Closed: no receipts for the second message (acknowledge() saw the changed record), and the bot's echo is
+            // refused before any HTTP call (a closed conversation gets no more sends).
+            expect(sends(mark).map(describeSend)).to.deep.equal([]);
         });
 
         it('validates options up front and never puts the client secret in an error', async () => {

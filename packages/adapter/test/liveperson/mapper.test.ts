@@ -55,7 +55,7 @@ describe('LivePerson mapper: notifications → activities (every seed payload)',
         expect(update.channelId).to.equal('liveperson');
         expect(update.conversation!.id).to.equal(CONV);
         expect(update.recipient).to.deep.include({ id: bot.id, role: 'bot' });
-        expect(update.membersAdded).to.deep.equal([{ id: AGENT, name: 'ASSIGNED_AGENT', role: 'user' }]);
+        expect(update.membersAdded).to.deep.equal([{ id: AGENT, name: 'Agent', role: 'user' }]);
         expect(record.agentIds).to.deep.equal([AGENT]);
         // The same state again (a redelivery with a new timestamp) adds nobody.
         const again = fixture('seed-agent-assigned');
@@ -73,7 +73,7 @@ describe('LivePerson mapper: notifications → activities (every seed payload)',
         const { activities } = map(fixture('seed-agent-read-message'));
         expect(activities).to.have.length(1);
         expect(activities[0]).to.deep.include({ type: 'event', name: LivePersonEventNames.AcceptStatus, value: { status: 'READ', sequenceList: [0] } });
-        expect(activities[0].from).to.deep.equal({ id: AGENT, name: 'ASSIGNED_AGENT', role: 'user' });
+        expect(activities[0].from).to.deep.equal({ id: AGENT, name: 'Agent', role: 'user' });
     });
 
     it('agent is typing (COMPOSING) → typing; ACTIVE → nothing', () => {
@@ -87,13 +87,15 @@ describe('LivePerson mapper: notifications → activities (every seed payload)',
         const mapped = map(fixture('seed-agent-sent-text'));
         expect(mapped.activities).to.have.length(1);
         const [message] = mapped.activities;
-        expect(message).to.deep.include({ type: 'message', text: 'Hello from the Agent\n', textFormat: 'plain', id: 'act-1' });
+        // The trailing newline LivePerson adds is trimmed, so a typed "Yellow\n" answers a prompt; the raw text stays in channelData.
+        expect(message).to.deep.include({ type: 'message', text: 'Hello from the Agent', textFormat: 'plain', id: 'act-1' });
+        expect((message.channelData as { event: { message: string } }).event.message).to.equal('Hello from the Agent\n');
         expect(message.conversation!.id).to.equal(CONV);
         expect(message.from!.id).to.equal(AGENT);
         expect(message.timestamp).to.deep.equal(new Date(1528371199686));
         expect(mapped.receipt).to.deep.equal({ dialogId: CONV, sequence: 2 });
         const another = map(fixture('seed-agent-sent-another-text'));
-        expect(another.activities[0].text).to.equal('Hello from Agent\n');
+        expect(another.activities[0].text).to.equal('Hello from Agent');
         expect(another.receipt).to.deep.equal({ dialogId: CONV, sequence: 3 });
     });
 
@@ -170,12 +172,21 @@ describe('LivePerson mapper: notifications → activities (every seed payload)',
         expect(map(redelivered, first.record).activities).to.deep.equal([]);
     });
 
+    it('an agent joining in the same notification that closes the conversation starts no greeting turn', () => {
+        const close = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'liveperson', 'vector-conversation-close.json'), 'utf8'));
+        const details = close.body.changes[0].result.conversationDetails;
+        details.participants = [...details.participants, { id: 'agent-77', role: 'ASSIGNED_AGENT' }];
+        const { activities } = map(close, { handoff: {} });
+        expect(activities.map((a) => `${a.type}${a.name ? ` ${a.name}` : ''}`)).to.deep.equal(['event handoff.status', 'endOfConversation']);
+        expect((activities[0].value as { state: string }).state).to.equal('completed');
+    });
+
     it('an agent who leaves → conversationUpdate membersRemoved', () => {
         const body = fixture('seed-consumer-created-conversation');
         body.body.changes[0].result.conversationDetails.metaDataLastUpdateTs = 1528371199999;
         const { activities } = map(body, { agentIds: [AGENT], lastChangeTs: 1528371195521 });
         expect(activities.map((a) => a.type)).to.deep.equal(['conversationUpdate']);
-        expect(activities[0].membersRemoved).to.deep.equal([{ id: AGENT, name: 'ASSIGNED_AGENT', role: 'user' }]);
+        expect(activities[0].membersRemoved).to.deep.equal([{ id: AGENT, name: 'Agent', role: 'user' }]);
     });
 
     it('an open post-conversation survey dialog becomes the dialog to publish to', () => {
@@ -233,8 +244,12 @@ describe('LivePerson notification parsing', () => {
 
 describe('LivePerson mapper: activities → SEND requests', () => {
     const conversation = { id: 'conv-1' };
-    const out = (activity: Partial<Activity>, record: LivePersonConversationRecord = {}, cardRendering: 'structuredContent' | 'text' = 'structuredContent') =>
-        fromActivity({ conversation: conversation as any, ...activity }, { record, cardRendering });
+    const out = (
+        activity: Partial<Activity>,
+        record: LivePersonConversationRecord = {},
+        cardRendering: 'structuredContent' | 'text' = 'structuredContent',
+        suggestedActionsRendering: 'text' | 'quickReplies' = 'quickReplies'
+    ) => fromActivity({ conversation: conversation as any, ...activity }, { record, cardRendering, suggestedActionsRendering });
 
     it('text → ms.PublishEvent ContentEvent with dialogId and conversationId', () => {
         expect(out({ type: 'message', text: 'Hello' }).requests).to.deep.equal([
@@ -261,7 +276,16 @@ describe('LivePerson mapper: activities → SEND requests', () => {
         ]);
     });
 
-    it('suggestedActions → quickReplies with publishText', () => {
+    it('by default (what a consumer may send) suggestedActions are a bulleted list the agent answers by typing', () => {
+        const activity = { conversation: conversation as any, ...MessageFactory.suggestedActions(['Red', 'Green'], 'Pick a color') };
+        const [request] = fromActivity(activity, { record: {}, cardRendering: 'text' }).requests;
+        expect(request.body.event).to.deep.equal({ type: 'ContentEvent', contentType: 'text/plain', message: 'Pick a color\n\n• Red\n• Green' });
+        const postBack = { type: 'message', text: 'Size?', suggestedActions: { to: [], actions: [{ type: 'postBack', title: 'Large', value: 'size_l' }] } };
+        const [withValue] = fromActivity({ conversation: conversation as any, ...postBack }, { record: {}, cardRendering: 'text' }).requests;
+        expect((withValue.body.event as { message: string }).message).to.equal('Size?\n\n• Large (reply "size_l")');
+    });
+
+    it('with suggestedActionsRendering "quickReplies": quickReplies with publishText', () => {
         const [request] = out(MessageFactory.suggestedActions(['Red', 'Green'], 'Pick a color')).requests;
         expect(request.body.event).to.deep.equal({
             type: 'ContentEvent',

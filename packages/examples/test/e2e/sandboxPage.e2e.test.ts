@@ -116,7 +116,11 @@ describe('sandbox page in a real browser (npm start, no vendor variables)', func
         await lpChat().locator('.message.user .receipt', { hasText: 'Read' }).last().waitFor();
         await page.locator('#lp-input').fill('options');
         await page.locator('#lp-input').press('Enter');
-        await lpChat().locator('[data-testid=quick-replies]').last().getByRole('button', { name: 'Blue' }).click();
+        // The bot's choices reach the agent as a bulleted list (a consumer may not send quick replies): the agent types one.
+        await lpChat().locator('.message.bot', { hasText: '• Blue' }).waitFor();
+        expect(await lpChat().locator('[data-testid=quick-replies]').count(), 'no consumer quick replies').to.equal(0);
+        await page.locator('#lp-input').fill('Blue');
+        await page.locator('#lp-input').press('Enter');
         await lpChat().locator('.message.bot', { hasText: 'Echo: Blue' }).waitFor();
         await page.screenshot({ path: join(SHOTS, '4-liveperson.png'), fullPage: true });
     });

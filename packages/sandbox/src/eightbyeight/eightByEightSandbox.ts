@@ -49,7 +49,7 @@ export interface SandboxMessage {
 export interface SandboxConversation {
     id: string;
     channelId: string;
-    state: 'created' | 'active';
+    state: 'created' | 'active' | 'closed';
     assignment?: { type: string; id: string };
     user: Record<string, unknown> & { userId: string };
     userRemoved: boolean;
@@ -304,6 +304,18 @@ export class EightByEightSandbox extends VendorStandIn {
         });
     }
 
+    /** The customer leaves the chat (MEMBERS_CHANGED user left): the conversation is over. */
+    async customerLeaves(conversationId: string): Promise<void> {
+        const conversation = this.conversation(conversationId);
+        conversation.state = 'closed';
+        await this.deliverOk({
+            eventType: 'MEMBERS_CHANGED',
+            conversationId,
+            timestamp: Date.now(),
+            data: { memberType: 'user', change: 'left', id: conversation.user.userId },
+        });
+    }
+
     /** The agent transfers the conversation to another queue (TRANSFER, then the agent leaves). */
     async agentTransfers(conversationId: string, queueId: string): Promise<void> {
         const conversation = this.conversation(conversationId);
@@ -450,7 +462,7 @@ export class EightByEightSandbox extends VendorStandIn {
         if (!body.text && cards.length === 0 && !(body.attachments?.length > 0)) return invalid('text', 'a message needs text, cards or attachments');
         const unknownAttachment = (body.attachments ?? []).find((a: { id?: unknown }) => !conversation.attachments.some((u) => u.id === a?.id));
         if (unknownAttachment) return problem(404, `Attachment ${JSON.stringify(unknownAttachment.id)} not found`, 'resource_not_found');
-        if (conversation.userRemoved) return problem(400, 'The user has left the conversation', 'invalid_parameter');
+        if (conversation.userRemoved || conversation.state === 'closed') return problem(400, 'The user has left the conversation', 'invalid_parameter');
         if (body.authorType === 'bot') conversation.botTypingAt = undefined;
         const message = this.addMessage(conversation, {
             authorType: body.authorType,

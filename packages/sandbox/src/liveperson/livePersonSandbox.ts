@@ -578,15 +578,21 @@ export class LivePersonSandbox extends VendorStandIn {
     }
 }
 
+/**
+ * The Connector API lets a consumer publish text, files/images, chat state, metadata, close and CSAT; structured content
+ * and quick replies are agent capabilities (connector-api-overview), so the stand-in refuses them from the consumer.
+ */
+const CONSUMER_CAPABILITIES_REFUSAL = (what: string) =>
+    `A consumer may not publish ${what}: the Connector API's consumer capabilities are text, files, chat state, metadata, close and CSAT`;
+
 function checkEvent(event: Json | undefined): string | undefined {
     switch (event?.type) {
         case 'ContentEvent':
             if (typeof event.message !== 'string' && (typeof event.message !== 'object' || event.message === null)) return 'ContentEvent.message is required';
+            if (event.quickReplies !== undefined) return CONSUMER_CAPABILITIES_REFUSAL('quick replies');
             return typeof event.contentType === 'string' ? undefined : 'ContentEvent.contentType is required';
         case 'RichContentEvent':
-            return event.content && typeof event.content === 'object' && typeof event.content.type === 'string'
-                ? undefined
-                : 'RichContentEvent.content needs a type';
+            return CONSUMER_CAPABILITIES_REFUSAL('structured content (RichContentEvent)');
         case 'ChatStateEvent':
             return CHAT_STATES.has(event.chatState) ? undefined : `ChatStateEvent.chatState must be one of ${[...CHAT_STATES].join(', ')}`;
         case 'AcceptStatusEvent':
