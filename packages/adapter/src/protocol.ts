@@ -62,6 +62,8 @@ export { findAdaptiveCardProblems, ADAPTIVE_CARD_CONTENT_TYPE } from './core/ada
 export { toAdaptiveCard, submittedText, CARD_BUTTON_TEXT_KEY } from './core/cardConversion';
 export type { AdaptiveCardConversion } from './core/cardConversion';
 export { cardText } from './core/cardText';
+export { enableQuickReplyPrompts, disableQuickReplyPrompts, QUICK_REPLY_PROMPT_CHANNELS } from './core/quickReplyPrompts';
+export type { DialogsPackageName, DialogsCopyResult, EnableQuickReplyPromptsOptions, QuickReplyPromptLimits } from './core/quickReplyPrompts';
 export {
     ContactCenterError,
     ConfigurationError,

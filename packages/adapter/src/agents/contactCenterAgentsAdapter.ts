@@ -6,6 +6,7 @@ import { UnsupportedOperationError } from '../core/errors';
 import type { WebhookRequest, WebhookResponse } from '../core/http';
 import { hostGuards } from '../core/hostGuards';
 import { TurnScope } from '../core/turn';
+import { useQuickReplyPrompts } from './choicePromptStyle';
 
 /** The bot's turn handler, as passed to `process()` and `continueConversation()` (e.g. `(context) => app.run(context)`). */
 export type AgentLogic = (context: TurnContext) => Promise<unknown>;
@@ -18,6 +19,16 @@ export interface AgentsHostOptions {
      * the vendor redelivers it, as with botbuilder. Setting your own `onTurnError` works either way.
      */
     keepDefaultOnTurnError?: boolean | undefined;
+    /**
+     * Make `ChoicePrompt` and `ConfirmPrompt` of `@microsoft/agents-hosting-dialogs` offer their choices as suggested
+     * actions (8x8 and LivePerson quick replies) when the agent sets no style (`ListStyle.auto`), with no change to the
+     * agent. Default true. Version 0.6.22 renders choices only as text (`auto`, `suggestedAction` and `heroCard` all end
+     * in `ChoiceFactory.forChannel`, which knows no suggested actions); the adapter wraps that function in the copy the
+     * agent loaded (0.6.x; another version is left untouched with a warning) for this adapter's channel only, within
+     * the vendor's quick-reply limits. Typing the choice, its number or a synonym keeps working. `false` leaves the
+     * library untouched.
+     */
+    quickReplyPrompts?: boolean | undefined;
 }
 
 /** turnState key of the vendor core's {@link TurnScope} for the turn. */
@@ -52,6 +63,7 @@ export class ContactCenterAgentsAdapter<TConnector extends AnyConnector> extends
             // The SDK's default handler answers failed turns with two texts to the customer and swallows the error.
             this.onTurnError = undefined as unknown as BaseAdapter['onTurnError'];
         }
+        useQuickReplyPrompts(this, connector, options);
     }
 
     /**

@@ -4,6 +4,7 @@ import type { ContactCenterConnector } from '../core/contactCenterConnector';
 import type { WebhookRequest, WebhookResponse } from '../core/http';
 import { hostGuards } from '../core/hostGuards';
 import { TurnScope } from '../core/turn';
+import { useQuickReplyPrompts, type BotbuilderHostOptions } from './choicePromptStyle';
 
 /** The bot's turn handler, as passed to `process()` and `continueConversation()`. */
 export type BotLogic = (context: TurnContext) => Promise<unknown>;
@@ -29,10 +30,14 @@ export class ContactCenterBotAdapter<TConnector extends AnyConnector> extends Bo
     /** The framework-free vendor core this adapter runs on. */
     readonly connector: TConnector;
 
-    /** @param connector The vendor core to run the bot on. */
-    constructor(connector: TConnector) {
+    /**
+     * @param connector The vendor core to run the bot on.
+     * @param options What the host does besides the vendor's options (see {@link BotbuilderHostOptions}).
+     */
+    constructor(connector: TConnector, options: BotbuilderHostOptions = {}) {
         super();
         this.connector = connector;
+        useQuickReplyPrompts(this, connector, options);
     }
 
     /**

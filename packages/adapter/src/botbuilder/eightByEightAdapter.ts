@@ -1,6 +1,7 @@
 import { EightByEightConnector } from '../eightbyeight/connector';
 import type { EightByEightClient } from '../eightbyeight/client';
 import type { EightByEightAdapterOptions } from '../eightbyeight/options';
+import type { BotbuilderHostOptions } from './choicePromptStyle';
 import { ContactCenterBotAdapter } from './contactCenterBotAdapter';
 
 /**
@@ -28,8 +29,8 @@ import { ContactCenterBotAdapter } from './contactCenterBotAdapter';
  */
 export class EightByEightAdapter extends ContactCenterBotAdapter<EightByEightConnector> {
     /** @param options The Chat Gateway API key and the webhook pipeline's settings; see {@link EightByEightAdapterOptions}. */
-    constructor(options: EightByEightAdapterOptions) {
-        super(new EightByEightConnector(options));
+    constructor(options: EightByEightAdapterOptions & BotbuilderHostOptions) {
+        super(new EightByEightConnector(options), options);
     }
 
     /** The Chat Gateway client this adapter sends through. */

@@ -2,6 +2,7 @@ import type { ConversationReference } from 'botbuilder';
 import type { LivePersonClient } from '../liveperson/client';
 import { LivePersonConnector, type OpenConversationOptions } from '../liveperson/connector';
 import type { LivePersonAdapterOptions } from '../liveperson/options';
+import type { BotbuilderHostOptions } from './choicePromptStyle';
 import { ContactCenterBotAdapter } from './contactCenterBotAdapter';
 
 /**
@@ -40,8 +41,8 @@ import { ContactCenterBotAdapter } from './contactCenterBotAdapter';
  */
 export class LivePersonAdapter extends ContactCenterBotAdapter<LivePersonConnector> {
     /** @param options The app installation's credentials and the webhook pipeline's settings; see {@link LivePersonAdapterOptions}. */
-    constructor(options: LivePersonAdapterOptions) {
-        super(new LivePersonConnector(options));
+    constructor(options: LivePersonAdapterOptions & BotbuilderHostOptions) {
+        super(new LivePersonConnector(options), options);
     }
 
     /** The CONVERSATION/SEND client this adapter sends through. */
