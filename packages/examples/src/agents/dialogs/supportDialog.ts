@@ -1,8 +1,9 @@
 import { CardFactory, MessageFactory } from '@microsoft/agents-hosting';
 import {
+    ChoicePrompt,
     ComponentDialog,
+    ConfirmPrompt,
     DialogTurnStatus,
-    ListStyle,
     TextPrompt,
     WaterfallDialog,
     type DialogContext,
@@ -26,7 +27,6 @@ import {
 } from '../../dialogs/supportScript';
 import { DetailsCardPrompt } from './detailsCardPrompt';
 import { asDialogsActivity } from './dialogsInterop';
-import { QuickReplyChoicePrompt, QuickReplyConfirmPrompt } from './quickReplyPrompts';
 
 const NAME = 'name';
 const TOPIC = 'topic';
@@ -45,12 +45,9 @@ export class SupportDialog extends ComponentDialog {
     constructor() {
         super(SUPPORT_DIALOG);
         this.addDialog(new TextPrompt(NAME, async (prompt) => isValidName(prompt.recognized.value)));
-        // Quick replies on both vendors: the automatic list style does not know these channels. (The QuickReply
-        // prompts render ListStyle.suggestedAction, which agents-hosting-dialogs 0.6.22 does not.)
-        const topic = new QuickReplyChoicePrompt(TOPIC);
-        topic.style = ListStyle.suggestedAction;
-        const confirm = new QuickReplyConfirmPrompt(CONFIRM);
-        confirm.style = ListStyle.suggestedAction;
+        // Plain prompts with the default style: the adapters show their choices as the vendor's quick replies.
+        const topic = new ChoicePrompt(TOPIC);
+        const confirm = new ConfirmPrompt(CONFIRM);
         this.addDialog(topic);
         this.addDialog(new DetailsCardPrompt(DETAILS));
         this.addDialog(confirm);
@@ -73,7 +70,7 @@ export class SupportDialog extends ComponentDialog {
     private async askTopic(step: WaterfallStepContext): Promise<DialogTurnResult> {
         const request = this.request(step);
         request.name = String(step.result).trim();
-        return step.prompt(TOPIC, { ...askTopic(request.name), choices: TOPICS, style: ListStyle.suggestedAction });
+        return step.prompt(TOPIC, { ...askTopic(request.name), choices: TOPICS });
     }
 
     private async askDetails(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -89,7 +86,7 @@ export class SupportDialog extends ComponentDialog {
     private async askConfirmation(step: WaterfallStepContext): Promise<DialogTurnResult> {
         const request = this.request(step);
         Object.assign(request, step.result as SupportDetails);
-        return step.prompt(CONFIRM, { ...askConfirmation(request), style: ListStyle.suggestedAction });
+        return step.prompt(CONFIRM, { ...askConfirmation(request) });
     }
 
     private async finish(step: WaterfallStepContext): Promise<DialogTurnResult> {
