@@ -22,8 +22,9 @@ export { EightByEightClient } from './eightbyeight/client';
 export { EightByEightSignatureVerifier, signedPayload as eightByEightSignedPayload } from './eightbyeight/signature';
 
 export { LivePersonConnector } from './liveperson/connector';
-export type { OpenConversationOptions, LivePersonInboundEvent } from './liveperson/connector';
-export type { LivePersonAdapterOptions, LivePersonCardRendering, LivePersonSuggestedActionsRendering } from './liveperson/options';
+export type { OpenConversationOptions } from './liveperson/connector';
+export type { LivePersonInboundEvent } from './liveperson/inboundEvents';
+export type { LivePersonAdapterOptions, LivePersonCardRendering, LivePersonSuggestedActionsRendering, LivePersonFileRendering } from './liveperson/options';
 export type { ConversationRequestOptions } from './liveperson/client';
 export {
     LIVEPERSON_CHANNEL_ID,
@@ -35,7 +36,8 @@ export {
 } from './liveperson/inboundMapper';
 export { fromActivity as livePersonFromActivity } from './liveperson/outboundMapper';
 export type { LivePersonConversationRecord } from './liveperson/inboundMapper';
-export type { LivePersonHandoffContext, LivePersonSendRequest } from './liveperson/outboundMapper';
+export type { LivePersonSendRequest } from './liveperson/outboundMapper';
+export type { LivePersonHandoffContext } from './liveperson/handoffPlan';
 export { parseLivePersonNotification } from './liveperson/events';
 export type { LivePersonChange, LivePersonMessagingChange, LivePersonConversationChange } from './liveperson/events';
 export { LivePersonClient } from './liveperson/client';

@@ -18,6 +18,7 @@ export type {
     LivePersonSandboxOptions,
     LivePersonSandboxConversation,
     LivePersonSandboxEvent,
+    LivePersonSandboxFile,
     LivePersonDeliverOptions,
     LivePersonDeliveryResult,
     LivePersonSignatureMode,

@@ -66,6 +66,15 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
     /** Sends one outbound activity (not `delay`, `trace` or `invokeResponse`) to the vendor. */
     protected abstract sendToVendor(activity: PlainActivity, turn: TurnScope): Promise<ResourceResponse>;
 
+    /**
+     * Completes a mapping with what needs I/O before its turns run (LivePerson: a download URL for each file an agent
+     * shared), in the conversation's order, after the record was written. By default the mapping as it is. Should not
+     * reject for what the bot can do without: a rejection fails the event as a failed turn does.
+     */
+    protected resolveAttachments(_event: TEvent, mapping: TMapping): Promise<TMapping> {
+        return Promise.resolve(mapping);
+    }
+
     /** Receipts the vendor wants while the event's turns run (LivePerson ACCEPT/READ). Must not reject. */
     protected acknowledge(_event: TEvent, _mapping: TMapping): Promise<void> | undefined {
         return undefined;
@@ -93,7 +102,8 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
     /**
      * Handles one vendor webhook request, in this order: POST only (405) and the raw body within its cap (413); the
      * vendor's verification and parsing (401/403/400); de-duplication by vendor event id; then per event, in its
-     * conversation's order: read the record → map → write it if changed → receipts alongside the turns → turns.
+     * conversation's order: read the record → map → write it if changed → resolve attachments (the vendor's I/O, e.g.
+     * download URLs) → receipts alongside the turns → turns.
      * Answers 200 when the turns finished within the ack deadline, or at the deadline while they go on; 500 (and the
      * de-duplication entry released, so the vendor's retry runs it) when a turn failed.
      * Never throws: every failure becomes a status with a JSON `{ error }` message, and a log line.
@@ -113,7 +123,7 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
                     continue;
                 }
                 const handled = this.queue.run(event.conversationId, async () => {
-                    const mapping = await this.mapWithRecord(event);
+                    const mapping = await this.resolveAttachments(event, await this.mapWithRecord(event));
                     const receipts = this.acknowledge(event, mapping);
                     for (const activity of mapping.activities) await this.runTurn(activity, runTurn);
                     await receipts;

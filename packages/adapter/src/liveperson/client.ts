@@ -1,6 +1,7 @@
 import { VendorApiError } from '../core/errors';
 import type { VendorHttpClient } from '../core/httpClient';
 import { describeLivePersonError } from './errors';
+import { isRelativePath, type LivePersonTempUrl } from './files';
 import type { LivePersonAuth } from './auth';
 import type { LivePersonSendRequest } from './outboundMapper';
 import type { LivePersonServiceDirectory } from './serviceDirectory';
@@ -18,7 +19,8 @@ export interface ConversationRequestOptions {
 }
 
 /**
- * The only code that talks HTTP to LivePerson's messaging service: CONVERSATION (open) and SEND (everything else),
+ * The only code that talks HTTP to LivePerson's messaging service: CONVERSATION (open) and SEND (everything else,
+ * including the temporary URLs of hosted files),
  * https://developers.liveperson.com/connector-api-send-api-overview.html. Every call carries the AppJWT
  * (`Authorization`, no `Bearer`), the consumer's JWS (`X-LP-ON-BEHALF`) and, when configured, `Client-Properties`.
  * A 401 renews the refused token once and repeats the call; 429/5xx are retried with backoff by {@link VendorHttpClient}.
@@ -72,18 +74,45 @@ export class LivePersonClient {
 
     /** Sends one SEND request on behalf of the consumer; resolves with the event's `sequence` when LivePerson gives one. */
     async send(consumerId: string, request: LivePersonSendRequest): Promise<{ sequence?: number }> {
-        const body = { kind: 'req', id: this.nextId(), type: request.type, body: request.body, ...(request.metadata ? { metadata: request.metadata } : {}) };
-        const response = await this.call<Record<string, any>>(request.operation, consumerId, '/messaging/consumer/conversation/send?v=3', body);
-        if (response && typeof response === 'object' && response.code !== undefined && !isOk(response.code)) {
-            const { code, message } = describeLivePersonError(response);
-            throw new VendorApiError('liveperson', request.operation, 200, code, message, 1);
-        }
+        const response = await this.sendRequest(consumerId, request.operation, request.type, request.body, request.metadata);
         const sequence = response?.body?.sequence;
         return typeof sequence === 'number' ? { sequence } : {};
     }
 
+    /**
+     * `ms.GenerateURLForUploadFile` (SEND): where to upload a file of this size and type, and the signature of its
+     * temporary upload URL (LivePerson: valid for 1 minute).
+     * https://developers.liveperson.com/messaging-window-api-tutorials-file-sharing.html
+     */
+    async generateUploadUrl(consumerId: string, file: { fileSize: number; fileType: string }): Promise<LivePersonTempUrl> {
+        const body = { fileSize: String(file.fileSize), fileType: file.fileType };
+        return tempUrlOf('generateUploadUrl', await this.sendRequest(consumerId, 'generateUploadUrl', 'ms.GenerateURLForUploadFile', body));
+    }
+
+    /** `ms.GenerateURLForDownloadFile` (SEND): the signature of a temporary download URL of a hosted file. */
+    async generateDownloadUrl(consumerId: string, relativePath: string): Promise<LivePersonTempUrl> {
+        return tempUrlOf('generateDownloadUrl', await this.sendRequest(consumerId, 'generateDownloadUrl', 'ms.GenerateURLForDownloadFile', { relativePath }));
+    }
+
     close(): Promise<void> {
         return this.http.close();
+    }
+
+    /** One SEND request; resolves with LivePerson's answer, rejects when its `code` is not OK. */
+    private async sendRequest(
+        consumerId: string,
+        operation: string,
+        type: string,
+        requestBody: Record<string, unknown>,
+        metadata?: Array<Record<string, unknown>>
+    ): Promise<Record<string, any> | undefined> {
+        const body = { kind: 'req', id: this.nextId(), type, body: requestBody, ...(metadata ? { metadata } : {}) };
+        const response = await this.call<Record<string, any>>(operation, consumerId, '/messaging/consumer/conversation/send?v=3', body);
+        if (response && typeof response === 'object' && response.code !== undefined && !isOk(response.code)) {
+            const { code, message } = describeLivePersonError(response);
+            throw new VendorApiError('liveperson', operation, 200, code, message, 1);
+        }
+        return response;
     }
 
     private async call<T>(operation: string, consumerId: string, path: string, body: unknown): Promise<T | undefined> {
@@ -123,6 +152,17 @@ export class LivePersonClient {
         this.requestCounter = (this.requestCounter + 1) % Number.MAX_SAFE_INTEGER;
         return `bcc-${this.requestCounter}`;
     }
+}
+
+/** The relative path and signature of a GenerateURL answer (`body.relativePath`, `body.queryParams`). */
+function tempUrlOf(operation: string, response: Record<string, any> | undefined): LivePersonTempUrl {
+    const relativePath: unknown = response?.body?.relativePath;
+    const sig: unknown = response?.body?.queryParams?.temp_url_sig;
+    const expires: unknown = response?.body?.queryParams?.temp_url_expires;
+    if (!isRelativePath(relativePath) || typeof sig !== 'string' || sig === '' || (typeof expires !== 'string' && typeof expires !== 'number')) {
+        throw new VendorApiError('liveperson', operation, 200, undefined, 'the answer has no relativePath and queryParams (temp_url_sig, temp_url_expires)', 1);
+    }
+    return { relativePath, queryParams: { temp_url_sig: sig, temp_url_expires: String(expires) } };
 }
 
 function isOk(code: unknown): boolean {

@@ -7,19 +7,20 @@ import { isHandoffInitiation } from '../core/handoff';
 import { acceptParsed } from '../core/parseResult';
 import { headerValue, parseJsonBody, requireRawBody, type WebhookRequest } from '../core/http';
 import { VendorHttpClient } from '../core/httpClient';
-import type { TurnScope, VendorEvent } from '../core/turn';
+import type { TurnScope } from '../core/turn';
 import { checkHeaderAllowed, warnIfSignaturesOff } from '../core/webhookGuards';
 import { LivePersonAuth } from './auth';
 import { LivePersonClient, type ConversationRequestOptions } from './client';
 import { describeLivePersonError } from './errors';
-import { parseLivePersonNotification, type LivePersonChange } from './events';
+import { LivePersonFileSharing } from './fileSharing';
+import { inboundEvent, inSequenceOrder, type LivePersonInboundEvent } from './inboundEvents';
+import { parseLivePersonNotification } from './events';
 import { reRouteToHandoffSkill } from './handoff';
 import {
     LIVEPERSON_CHANNEL_ID,
     conversationChangeToActivities,
     isIgnoredMessagingChange,
     messagingChangeToActivities,
-    messagingConversationId,
     type InboundMapping,
     type LivePersonConversationRecord,
 } from './inboundMapper';
@@ -38,19 +39,13 @@ export interface OpenConversationOptions extends ConversationRequestOptions {
     consumerId: string;
 }
 
-/** One change of a LivePerson notification accepted by the pipeline. */
-export interface LivePersonInboundEvent extends VendorEvent {
-    change: Exclude<LivePersonChange, { kind: 'unknown' }>;
-    /** Id of the first activity the change maps to. */
-    activityId: string;
-}
-
 /**
  * The LivePerson Connector API protocol, framework-free: verifies `x-liveperson-signature` and the account/client
  * ids, handles every change of a notification in `sequence` order, drops the connector's own echoes, maps changes with
- * the conversation's record, acknowledges agent messages (ACCEPT, READ) while the bot's turn runs, and sends the bot's
- * activities through the SEND API. The hosts (`LivePersonAdapter` for botbuilder and for the Agents SDK) run the bot on
- * it; use it directly only to build another host.
+ * the conversation's record (files an agent shared get a download URL), acknowledges agent messages (ACCEPT, READ)
+ * while the bot's turn runs, and sends the bot's activities through the SEND API (images as hosted files). The hosts
+ * (`LivePersonAdapter` for botbuilder and for the Agents SDK) run the bot on it; use it directly only to build another
+ * host.
  */
 export class LivePersonConnector extends ContactCenterConnector<LivePersonInboundEvent, LivePersonConversationRecord, InboundMapping> {
     readonly vendor = 'liveperson';
@@ -59,6 +54,7 @@ export class LivePersonConnector extends ContactCenterConnector<LivePersonInboun
     private readonly options: ResolvedLivePersonOptions;
     private readonly serviceUrl: string;
     private readonly receipts: LivePersonReceipts;
+    private readonly files: LivePersonFileSharing;
 
     constructor(options: LivePersonAdapterOptions) {
         const resolved = resolveLivePersonOptions(options);
@@ -82,7 +78,7 @@ export class LivePersonConnector extends ContactCenterConnector<LivePersonInboun
         const services = new LivePersonServiceDirectory(http, {
             accountId: resolved.accountId,
             csdsUrl: resolved.csdsUrl,
-            overrides: { sentinel: resolved.sentinelUrl, idp: resolved.idpUrl, asyncMessagingEnt: resolved.messagingUrl },
+            overrides: { sentinel: resolved.sentinelUrl, idp: resolved.idpUrl, asyncMessagingEnt: resolved.messagingUrl, swift: resolved.swiftUrl },
         });
         const auth = new LivePersonAuth(http, services, {
             accountId: resolved.accountId,
@@ -92,6 +88,12 @@ export class LivePersonConnector extends ContactCenterConnector<LivePersonInboun
         });
         tokens.auth = auth;
         this.client = new LivePersonClient(http, services, auth, { accountId: resolved.accountId, clientFeatures: resolved.clientFeatures });
+        this.files = new LivePersonFileSharing(this.client, services, {
+            maxBytes: resolved.maxAttachmentBytes,
+            timeoutMs: resolved.requestTimeoutMs ?? 10_000,
+            retry: resolved.retry,
+            logger: this.logger,
+        });
         this.receipts = new LivePersonReceipts(this.client, this.records, this.logger);
         warnIfSignaturesOff(this.logger, 'LivePersonAdapter', resolved.verifySignatures);
     }
@@ -130,7 +132,7 @@ export class LivePersonConnector extends ContactCenterConnector<LivePersonInboun
     }
 
     async close(): Promise<void> {
-        await this.client.close();
+        await Promise.all([this.client.close(), this.files.close()]);
     }
 
     protected override async parseWebhook(
@@ -178,6 +180,11 @@ export class LivePersonConnector extends ContactCenterConnector<LivePersonInboun
         return change.kind === 'conversation' ? conversationChangeToActivities(change.change, context) : messagingChangeToActivities(change.change, context);
     }
 
+    /** Files an agent shared get a temporary download URL before the bot's turn (see {@link LivePersonFileSharing.withDownloadUrls}). */
+    protected override resolveAttachments(inbound: LivePersonInboundEvent, mapping: InboundMapping): Promise<InboundMapping> {
+        return this.files.withDownloadUrls(mapping, mapping.record.consumerId, inbound.conversationId);
+    }
+
     protected override acknowledge(inbound: LivePersonInboundEvent, mapping: InboundMapping): Promise<void> | undefined {
         const receipt = mapping.receipt;
         if (!receipt || !this.options.sendReadReceipts) return undefined;
@@ -219,13 +226,22 @@ export class LivePersonConnector extends ContactCenterConnector<LivePersonInboun
         }
         const mapping = fromActivity(
             { ...activity, conversation: { ...activity.conversation!, id: conversationId } },
-            { record, cardRendering: this.options.cardRendering, suggestedActionsRendering: this.options.suggestedActionsRendering }
+            {
+                record,
+                cardRendering: this.options.cardRendering,
+                suggestedActionsRendering: this.options.suggestedActionsRendering,
+                fileRendering: this.options.fileRendering,
+            }
         );
         for (const fallback of mapping.textFallbacks) this.logger.debug(`liveperson: card sent as text (${fallback})`);
+        // Files are read and checked before anything of this activity reaches LivePerson.
+        const files = await this.files.readAll(mapping.requests);
         let sequence: number | undefined;
-        for (const request of mapping.requests) {
+        for (const mapped of mapping.requests) {
+            const file = files.get(mapped);
+            const request = file ? await this.files.upload(record.consumerId, mapped, file) : mapped;
             const result = await this.client.send(record.consumerId, request);
-            if (sequence === undefined && (request.operation === 'publishContent' || request.operation === 'publishRichContent')) sequence = result.sequence;
+            if (sequence === undefined && ['publishContent', 'publishRichContent', 'publishFile'].includes(request.operation)) sequence = result.sequence;
         }
         const nextRecord = activity.type === ActivityTypes.EndOfConversation ? { ...mapping.record, closed: true } : mapping.record;
         await this.records.writeIfChanged(conversationId, record, nextRecord);
@@ -245,45 +261,4 @@ export class LivePersonConnector extends ContactCenterConnector<LivePersonInboun
         }
         return { conversationId, record };
     }
-}
-
-/** The pipeline's view of one change: its conversation, de-duplication key and first activity id. */
-function inboundEvent(change: Exclude<LivePersonChange, { kind: 'unknown' }>): LivePersonInboundEvent {
-    if (change.kind === 'conversation') {
-        const { convId, conversationDetails } = change.change.result;
-        const ts = conversationDetails?.metaDataLastUpdateTs;
-        return {
-            conversationId: convId,
-            deduplicationKey: ts !== undefined ? `${convId}:conversation:${change.change.type}:${ts}` : undefined,
-            activityId: `${convId}:${ts ?? Date.now()}`,
-            change,
-        };
-    }
-    const conversationId = messagingConversationId(change.change);
-    const dialogId = change.change.dialogId ?? conversationId;
-    const sequence = change.change.sequence;
-    return {
-        conversationId,
-        deduplicationKey: sequence !== undefined ? `${conversationId}:${dialogId}:${sequence}:${change.change.event.type}` : undefined,
-        activityId: sequence !== undefined ? `${dialogId}:${sequence}` : newActivityId(),
-        change,
-    };
-}
-
-/**
- * Changes in the order they must be handled: messaging changes that carry a `sequence` sorted by it (per
- * conversation; they keep the slots they came in), the others where they were.
- */
-export function inSequenceOrder(changes: LivePersonChange[]): LivePersonChange[] {
-    const sequenced = changes
-        .map((change, index) => ({ change, index }))
-        .filter(({ change }) => change.kind === 'messaging' && change.change.sequence !== undefined);
-    const sorted = [...sequenced].sort((a, b) => {
-        const x = a.change as Extract<LivePersonChange, { kind: 'messaging' }>;
-        const y = b.change as Extract<LivePersonChange, { kind: 'messaging' }>;
-        return x.change.sequence! - y.change.sequence! || a.index - b.index;
-    });
-    const result = [...changes];
-    sequenced.forEach((slot, i) => (result[slot.index] = sorted[i].change));
-    return result;
 }

@@ -2,7 +2,7 @@ import type { PlainActivity } from '../core/activity';
 import type { ConversationRecords } from '../core/conversationRecords';
 import type { Logger } from '../core/logger';
 import type { LivePersonClient } from './client';
-import { handoffPlan } from './outboundMapper';
+import { handoffPlan } from './handoffPlan';
 import { type LivePersonConversationRecord } from './inboundMapper';
 
 /** What a re-route needs from the connector. */

@@ -6,6 +6,7 @@
 import { ActionTypes, ActivityTypes, type Attachment, type CardAction, type ChannelAccount, type PlainActivity } from '../core/activity';
 import { InboundActivityList, personalConversation } from '../core/activityList';
 import type { LivePersonConversationChange, LivePersonMessagingChange, LivePersonQuickReplies } from './events';
+import { fileNameOf } from './files';
 import { structuredContentReplies, structuredContentText, type OfferedReply } from './structuredContent';
 
 /** `channelId` of every LivePerson activity. */
@@ -14,7 +15,11 @@ export const LIVEPERSON_CHANNEL_ID = 'liveperson';
 /** Content type of a LivePerson structured content attachment (inbound RichContentEvent; outbound passes through). */
 export const STRUCTURED_CONTENT_TYPE = 'application/vnd.liveperson.structured-content';
 
-/** Content type of a file an agent shared (`hosted/file`); `content` holds LivePerson's file descriptor. */
+/**
+ * Content type of a file an agent shared (`hosted/file`) as the pure mapping gives it: `content` holds LivePerson's
+ * file descriptor. Before the turn, the connector replaces it with a downloadable attachment (`contentUrl` a temporary
+ * URL, `contentType` such as `image/jpeg`); the descriptor stays only when no download URL could be generated.
+ */
 export const HOSTED_FILE_CONTENT_TYPE = 'application/vnd.liveperson.hosted-file';
 
 /** Names of the `event` activities the LivePerson adapter delivers. */
@@ -156,14 +161,14 @@ function contentMessage(
     if (typeof message === 'string') return { text: message.trimEnd(), attachments: [], replies: [] };
     if (contentType === 'hosted/file') {
         const caption = typeof message.caption === 'string' ? message.caption : '';
-        const fileType = typeof message.fileType === 'string' ? message.fileType.toLowerCase() : '';
+        const fileType = typeof message.fileType === 'string' ? message.fileType : '';
         const relativePath = typeof message.relativePath === 'string' ? message.relativePath : '';
         return {
             text: caption,
             attachments: [
                 {
                     contentType: HOSTED_FILE_CONTENT_TYPE,
-                    name: relativePath.split('/').pop() || `file.${fileType || 'bin'}`,
+                    name: fileNameOf(relativePath, fileType),
                     content: message,
                     ...(typeof message.preview === 'string' && message.preview.startsWith('data:') ? { thumbnailUrl: message.preview } : {}),
                 },

@@ -1,9 +1,13 @@
 import { z } from 'zod';
-import { botAccount, httpUrl, nonEmptyString, pipelineOptionsShape, requiredString, validateOptions } from '../core/optionSchemas';
+import { botAccount, httpUrl, integerFrom, nonEmptyString, pipelineOptionsShape, requiredString, validateOptions } from '../core/optionSchemas';
 import type { WebhookPipelineOptions } from '../core/webhookOptions';
+import { LIVEPERSON_MAX_FILE_BYTES } from './files';
 
 /** How the adapter shows an outbound Adaptive Card to the LivePerson agent. */
 export type LivePersonCardRendering = 'structuredContent' | 'text';
+
+/** How the adapter shows the bot's image files to the LivePerson agent. */
+export type LivePersonFileRendering = 'hostedFile' | 'text';
 
 /** How the adapter shows the bot's suggested actions to the LivePerson agent. */
 export type LivePersonSuggestedActionsRendering = 'text' | 'quickReplies';
@@ -48,6 +52,12 @@ export interface LivePersonAdapterOptions extends WebhookPipelineOptions {
     /** Full base URL of the messaging service (CONVERSATION and SEND), replacing its CSDS lookup (`asyncMessagingEnt`). */
     messagingUrl?: string | undefined;
     /**
+     * Full base URL of the file storage that hosted files go to and come from with temporary URLs, replacing its
+     * CSDS lookup (`swift`).
+     * https://developers.liveperson.com/messaging-window-api-tutorials-file-sharing.html
+     */
+    swiftUrl?: string | undefined;
+    /**
      * Verify `x-liveperson-signature` (HMAC of the raw body with the client secret, `sha1=` or `sha256=`, Base64 or hex).
      * Default true. Turning it off lets anyone who knows the URL drive the bot; a warning is logged at start-up.
      * https://developers.liveperson.com/connector-api-webhooks-notification-protocol.html
@@ -84,6 +94,19 @@ export interface LivePersonAdapterOptions extends WebhookPipelineOptions {
      */
     suggestedActionsRendering?: LivePersonSuggestedActionsRendering | undefined;
     /**
+     * How the bot's image files (attachments with an https or `data:` `contentUrl` of type JPG, JPEG, PNG or GIF)
+     * reach the agent. `hostedFile` (default): uploaded to LivePerson's file storage and published as a `hosted/file`
+     * message the agent sees as an image (the account needs the site setting `messaging.file.sharing.enabled`).
+     * `text`: their name and https URL as text, as for every other file.
+     * https://developers.liveperson.com/messaging-window-api-tutorials-file-sharing.html
+     */
+    fileRendering?: LivePersonFileRendering | undefined;
+    /**
+     * Largest image the bot may share as a hosted file, in bytes; a larger one is refused with `ActivityMappingError`
+     * before any call to LivePerson. Default 3,000,000: LivePerson's limit ("each file can be up to 3MB").
+     */
+    maxAttachmentBytes?: number | undefined;
+    /**
      * Acknowledge each agent message with AcceptStatusEvent ACCEPT then READ, sent while the bot's turn for it runs
      * (they need nothing from the turn; a close in that turn waits for them). Default true.
      */
@@ -99,6 +122,8 @@ export type ResolvedLivePersonOptions = LivePersonAdapterOptions & {
     clientFeatures: string[];
     cardRendering: LivePersonCardRendering;
     suggestedActionsRendering: LivePersonSuggestedActionsRendering;
+    fileRendering: LivePersonFileRendering;
+    maxAttachmentBytes: number;
     sendReadReceipts: boolean;
     botAccount: { id: string; name?: string };
 };
@@ -115,6 +140,7 @@ const optionsSchema = z
         sentinelUrl: httpUrl.optional(),
         idpUrl: httpUrl.optional(),
         messagingUrl: httpUrl.optional(),
+        swiftUrl: httpUrl.optional(),
         skillId: nonEmptyString.optional(),
         handoffSkillId: nonEmptyString.optional(),
         campaignInfo: z
@@ -128,6 +154,8 @@ const optionsSchema = z
         clientFeatures: z.array(z.string().min(1), { invalid_type_error: 'must be a list of feature names' }).optional(),
         cardRendering: z.enum(['structuredContent', 'text'], { errorMap: () => ({ message: 'must be "structuredContent" or "text"' }) }).optional(),
         suggestedActionsRendering: z.enum(['text', 'quickReplies'], { errorMap: () => ({ message: 'must be "text" or "quickReplies"' }) }).optional(),
+        fileRendering: z.enum(['hostedFile', 'text'], { errorMap: () => ({ message: 'must be "hostedFile" or "text"' }) }).optional(),
+        maxAttachmentBytes: integerFrom(1).optional(),
         sendReadReceipts: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
         botAccount: botAccount.optional(),
     })
@@ -144,10 +172,13 @@ export function resolveLivePersonOptions(options: LivePersonAdapterOptions): Res
         sentinelUrl: trimSlashes(options.sentinelUrl),
         idpUrl: trimSlashes(options.idpUrl),
         messagingUrl: trimSlashes(options.messagingUrl),
+        swiftUrl: trimSlashes(options.swiftUrl),
         verifySignatures: options.verifySignatures ?? true,
         clientFeatures: options.clientFeatures ?? ['RICH_CONTENT', 'QUICK_REPLIES'],
         cardRendering: options.cardRendering ?? 'text',
         suggestedActionsRendering: options.suggestedActionsRendering ?? 'text',
+        fileRendering: options.fileRendering ?? 'hostedFile',
+        maxAttachmentBytes: options.maxAttachmentBytes ?? LIVEPERSON_MAX_FILE_BYTES,
         sendReadReceipts: options.sendReadReceipts ?? true,
         botAccount: options.botAccount ?? { id: 'liveperson-connector', name: 'Bot' },
         // LivePerson disables endpoints slower than 2.5 s; answer with a margin.

@@ -7,7 +7,8 @@ import { ADAPTIVE_CARD_CONTENT_TYPE, parseAttachmentContent, validAdaptiveCard }
 import { ActivityMappingError } from '../core/errors';
 import { quickReplyChoices } from '../core/suggestedActions';
 import { STRUCTURED_CONTENT_TYPE, type LivePersonConversationRecord } from './inboundMapper';
-import type { LivePersonCardRendering, LivePersonSuggestedActionsRendering } from './options';
+import { declaredHostedFileType, HOSTED_FILE_TYPES, type HostedFileType } from './files';
+import type { LivePersonCardRendering, LivePersonFileRendering, LivePersonSuggestedActionsRendering } from './options';
 import { cardText } from '../core/cardText';
 import {
     adaptiveCardText,
@@ -20,11 +21,29 @@ import {
 /** One SEND request (`ms.PublishEvent` or `cm.UpdateConversationField`), without its `kind` and `id` (the client adds them). */
 export interface LivePersonSendRequest {
     /** Named in errors and logs. */
-    operation: 'publishContent' | 'publishRichContent' | 'publishChatState' | 'publishAcceptStatus' | 'closeConversation';
+    operation: 'publishContent' | 'publishRichContent' | 'publishFile' | 'publishChatState' | 'publishAcceptStatus' | 'closeConversation';
     type: 'ms.PublishEvent' | 'cm.UpdateConversationField';
     body: Record<string, unknown>;
     /** Request-level metadata (e.g. `ExternalId` of a clicked quick reply). */
     metadata?: Array<Record<string, unknown>>;
+    /**
+     * For `publishFile`: the file to upload first. The request is then not complete: the sender reads the file, uploads
+     * it and completes `event.message` with its `relativePath`, `fileType` and `preview` (`fileSharing.ts`).
+     */
+    file?: LivePersonOutboundFile;
+}
+
+/** A file of the bot's message to share as a LivePerson hosted file. */
+export interface LivePersonOutboundFile {
+    /** Position of the attachment in the activity (named in errors). */
+    index: number;
+    /** http(s) or `data:` URL of the file. */
+    contentUrl: string;
+    /** The type the attachment declares; the bytes decide (`hostedFileTypeOf`). */
+    declaredType: HostedFileType;
+    name?: string | undefined;
+    /** The attachment's `thumbnailUrl`, a preview candidate. */
+    thumbnailUrl?: string | undefined;
 }
 
 /** What {@link fromActivity} needs besides the activity. */
@@ -33,6 +52,8 @@ export interface OutboundMappingContext {
     cardRendering: LivePersonCardRendering;
     /** Default `text`: what a consumer may send. */
     suggestedActionsRendering?: LivePersonSuggestedActionsRendering | undefined;
+    /** Default `hostedFile`: JPG, JPEG, PNG and GIF files go as hosted files (`publishFile` requests). */
+    fileRendering?: LivePersonFileRendering | undefined;
 }
 
 /** Result of {@link fromActivity}. */
@@ -48,7 +69,9 @@ export interface OutboundMapping {
  * Maps one outbound activity to the SEND requests that carry it, in order. Throws {@link ActivityMappingError} for
  * what LivePerson cannot show, before any request is made.
  *
- * - message → `ContentEvent` (text; `suggestedActions` as `quickReplies`), cards → `RichContentEvent` or text;
+ * - message → `ContentEvent` (text; `suggestedActions` as `quickReplies`), cards → `RichContentEvent` or text,
+ *   JPG/JPEG/PNG/GIF files → `hosted/file` ContentEvents (`publishFile`, completed by the sender after the upload),
+ *   other files → their name and URL as text;
  *   when the text is one of the replies the agent offered, the click is reported as the rich-messaging docs ask:
  *   the ContentEvent carries the reply's metadata, followed by an `AcceptStatusEvent` ACTION for the agent's message;
  * - `typing` → `ChatStateEvent` COMPOSING; `endOfConversation` → `ConversationStateField` CLOSE.
@@ -127,12 +150,17 @@ function messageRequests(
     publish: (operation: LivePersonSendRequest['operation'], event: Record<string, unknown>, metadata?: Array<Record<string, unknown>>) => LivePersonSendRequest
 ): OutboundMapping {
     const requests: LivePersonSendRequest[] = [];
+    const files: LivePersonSendRequest[] = [];
     const textFallbacks: string[] = [];
     const texts: string[] = [];
     (activity.attachments ?? []).forEach((attachment, index) => {
-        const converted = attachmentContent(attachment, index, ctx.cardRendering);
+        const converted = attachmentContent(attachment, index, ctx.cardRendering, ctx.fileRendering ?? 'hostedFile');
         if (converted.kind === 'structured') requests.push(publish('publishRichContent', { type: 'RichContentEvent', content: converted.content }));
-        else {
+        else if (converted.kind === 'file') {
+            const request = { ...publish('publishFile', { type: 'ContentEvent', contentType: 'hosted/file', message: {} }), file: converted.file };
+            requests.push(request);
+            files.push(request);
+        } else {
             texts.push(converted.text);
             if (converted.reason) textFallbacks.push(`attachment ${index}: ${converted.reason}`);
         }
@@ -141,10 +169,16 @@ function messageRequests(
     const quickReplies = ctx.suggestedActionsRendering === 'quickReplies' ? suggestedActionsToQuickReplies(actions) : undefined;
     if (ctx.suggestedActionsRendering !== 'quickReplies' && actions && actions.length > 0) texts.push(suggestedActionsText(actions));
     const text = [typeof activity.text === 'string' ? activity.text : '', ...texts].filter((t) => t.trim() !== '').join('\n\n');
+    const clicked = text === '' ? undefined : ctx.record.offered?.replies.find((reply) => reply.text === text.trim() || reply.title === text.trim());
+    // A message that is only text and files: the text is the first file's caption, as an agent sees a captioned image.
+    if (files.length > 0 && text !== '' && texts.length === 0 && !quickReplies && !clicked) {
+        const [first] = files;
+        (first.body.event as { message: Record<string, unknown> }).message = { caption: text };
+        return { requests, record: ctx.record, textFallbacks };
+    }
     let record = ctx.record;
     if (text !== '' || quickReplies) {
         if (text === '') throw new ActivityMappingError('LivePerson: suggested actions need a message text to go with them.');
-        const clicked = ctx.record.offered?.replies.find((reply) => reply.text === text.trim() || reply.title === text.trim());
         const event: Record<string, unknown> = { type: 'ContentEvent', contentType: 'text/plain', message: text, ...(quickReplies ? { quickReplies } : {}) };
         requests.push(publish('publishContent', event, clicked?.metadata));
         if (clicked && ctx.record.offered?.sequence !== undefined) {
@@ -160,8 +194,9 @@ function messageRequests(
 function attachmentContent(
     attachment: Attachment,
     index: number,
-    rendering: LivePersonCardRendering
-): { kind: 'structured'; content: StructuredElement } | { kind: 'text'; text: string; reason?: string } {
+    rendering: LivePersonCardRendering,
+    fileRendering: LivePersonFileRendering
+): { kind: 'structured'; content: StructuredElement } | { kind: 'file'; file: LivePersonOutboundFile } | { kind: 'text'; text: string; reason?: string } {
     const content = parseAttachmentContent(attachment.content);
     switch (attachment.contentType) {
         case ADAPTIVE_CARD_CONTENT_TYPE: {
@@ -187,6 +222,11 @@ function attachmentContent(
             // Hero, thumbnail, media, receipt and sign-in cards: what an agent can read (a consumer cannot send cards).
             const text = cardText({ ...attachment, content });
             if (text !== undefined) return { kind: 'text', text, reason: `${attachment.contentType} as text` };
+            const fileType = fileRendering === 'hostedFile' ? declaredHostedFileType(attachment) : undefined;
+            if (fileType) {
+                const { contentUrl, name, thumbnailUrl } = attachment;
+                return { kind: 'file', file: { index, contentUrl: contentUrl!, declaredType: fileType, name, thumbnailUrl } };
+            }
             if (typeof attachment.contentUrl === 'string' && /^https?:\/\//i.test(attachment.contentUrl)) {
                 if (rendering === 'structuredContent' && attachment.contentType?.startsWith('image/')) {
                     return {
@@ -201,7 +241,8 @@ function attachmentContent(
             }
             throw new ActivityMappingError(
                 `LivePerson: attachment ${index} of type "${attachment.contentType}" is not supported; send an Adaptive Card, a Bot Framework ` +
-                    `card (CardFactory), structured content (${STRUCTURED_CONTENT_TYPE}) or a file with an https contentUrl.`
+                    `card (CardFactory), structured content (${STRUCTURED_CONTENT_TYPE}), a file with an https contentUrl` +
+                    (fileRendering === 'hostedFile' ? `, or a ${HOSTED_FILE_TYPES.join(', ')} image as a data: URL.` : '.')
             );
         }
     }
@@ -229,77 +270,4 @@ function suggestedActionsToQuickReplies(actions: CardAction[] | undefined): Reco
         click: { actions: [{ type: 'publishText', text: postback }] },
     }));
     return { type: 'quickReplies', itemsPerRow: Math.min(8, replies.length), replies };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Handoff
-
-/**
- * The handoff context `handoff.initiate` understands on LivePerson
- * (`EventFactory.createHandoffInitiation(context, handoffContext, transcript)`).
- */
-export interface LivePersonHandoffContext {
-    /** Skill of the new conversation; default: the adapter's `handoffSkillId`. */
-    skillId?: string | undefined;
-    /** Campaign routing instead of a skill. */
-    campaignInfo?: { campaignId: string; engagementId: string };
-    /** Collected details, shown to the agent in the first message and sent as Customer Info SDE fields where they fit. */
-    details?: Record<string, unknown> | undefined;
-    /** LivePerson SDEs for the new conversation (`SetUserProfile` `authenticatedData.lp_sdes`). */
-    sdes?: unknown[] | undefined;
-    /** A line to start the agent's first message with. Default "Handoff from the bot." */
-    summary?: string | undefined;
-}
-
-/** What a `handoff.initiate` does on LivePerson, as data: the adapter carries it out. */
-export interface LivePersonHandoffPlan {
-    /** Closes the current conversation (a consumer has one open conversation at a time). */
-    close: LivePersonSendRequest;
-    /** Routing and profile of the new conversation. */
-    open: { skillId?: string; campaignInfo?: { campaignId: string; engagementId: string }; userProfile: Record<string, unknown> };
-    /** The first message(s) of the new conversation: the summary with the details, then the transcript. */
-    messages: string[];
-}
-
-/**
- * Plans a handoff from the consumer side. The Connector API cannot transfer a conversation (an agent capability), so
- * a handoff re-routes: it closes this conversation and opens one for the same consumer on the handoff skill, with the
- * collected details (first message and SDEs) and the transcript, as LivePerson's notes suggest for re-routing.
- */
-export function handoffPlan(activity: PlainActivity, conversationId: string, defaults: { skillId?: string }): LivePersonHandoffPlan {
-    const context = (activity.value && typeof activity.value === 'object' ? activity.value : {}) as LivePersonHandoffContext;
-    const skillId = context.skillId ?? (context.campaignInfo ? undefined : defaults.skillId);
-    if (!skillId && !context.campaignInfo) {
-        throw new ActivityMappingError(
-            'LivePerson: handoff.initiate needs a skill: pass { skillId } as the handoff context or set the adapter option "handoffSkillId".'
-        );
-    }
-    const details = context.details && typeof context.details === 'object' ? context.details : {};
-    const lines = [
-        context.summary ?? 'Handoff from the bot.',
-        ...Object.entries(details).map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`),
-    ];
-    const messages = [lines.join('\n')];
-    const transcript = transcriptText(activity.attachments);
-    if (transcript) messages.push(transcript);
-    const sdes = Array.isArray(context.sdes) ? context.sdes : [];
-    return {
-        close: closeRequest(conversationId),
-        open: { skillId, campaignInfo: context.campaignInfo, userProfile: sdes.length > 0 ? { authenticatedData: { lp_sdes: sdes } } : {} },
-        messages,
-    };
-}
-
-/** The transcript attached by `createHandoffInitiation` as readable lines ("Customer: …", "Bot: …"), bounded. */
-function transcriptText(attachments: Attachment[] | undefined): string | undefined {
-    const transcript = attachments?.find((a) => a.name === 'Transcript' || a.contentType === 'application/vnd.microsoft.transcript');
-    const activities = (transcript?.content as { activities?: PlainActivity[] } | undefined)?.activities;
-    if (!Array.isArray(activities)) return undefined;
-    const lines = activities
-        .filter((a) => a?.type === ActivityTypes.Message && typeof a.text === 'string' && a.text !== '')
-        .slice(-30)
-        .map((a) => `${a.from?.role === 'bot' ? 'Bot' : 'Customer'}: ${a.text}`);
-    if (lines.length === 0) return undefined;
-    const text = `Transcript:\n${lines.join('\n')}`;
-    return text.length > 4000 ? `${text.slice(0, 3990)}…` : text;
 }

@@ -1,8 +1,11 @@
 import { VendorApiError } from '../core/errors';
 import type { VendorHttpClient } from '../core/httpClient';
 
-/** The LivePerson services this adapter calls, by their CSDS names. */
-export type LivePersonService = 'sentinel' | 'idp' | 'asyncMessagingEnt';
+/**
+ * The LivePerson services this adapter calls, by their CSDS names: `swift` is the file storage that hosted files are
+ * uploaded to and downloaded from with temporary URLs (Connector API, "File sharing").
+ */
+export type LivePersonService = 'sentinel' | 'idp' | 'asyncMessagingEnt' | 'swift';
 
 /** Options of {@link LivePersonServiceDirectory}. */
 export interface LivePersonServiceDirectoryOptions {

@@ -1,11 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { CardFactory, MessageFactory, type Activity } from 'botbuilder';
+import { CardFactory, MessageFactory, type Activity, type Attachment } from 'botbuilder';
 import { ActivityMappingError } from '../../src/core/errors';
 import { parseLivePersonNotification, type LivePersonChange } from '../../src/liveperson/events';
-import { inSequenceOrder } from '../../src/liveperson/connector';
+import { inSequenceOrder } from '../../src/liveperson/inboundEvents';
 import {
+    declaredHostedFileType,
+    downloadableAttachment,
+    hostedFileTypeOf,
+    maskTempUrlSignature,
+    previewOf,
+    sniffHostedFileType,
+    tempUrl,
+} from '../../src/liveperson/files';
+import {
+    HOSTED_FILE_CONTENT_TYPE,
     LivePersonEventNames,
     STRUCTURED_CONTENT_TYPE,
     conversationChangeToActivities,
@@ -155,6 +165,22 @@ describe('LivePerson mapper: notifications → activities (every seed payload)',
         expect(receipt).to.deep.equal({ dialogId: CONV, sequence: 2 });
     });
 
+    it('agent shared a file (hosted/file) → message with the caption and the file descriptor; the connector adds the download URL', () => {
+        const descriptor = {
+            caption: 'Your label',
+            relativePath: '/v1/AUTH_async-images/64467156/abc.JPG',
+            fileType: 'JPG',
+            preview: 'data:image/jpeg;base64,/9j/',
+        };
+        const notification = fixture('seed-agent-sent-text');
+        notification.body.changes[0].event = { type: 'ContentEvent', contentType: 'hosted/file', message: descriptor };
+        const [activity] = map(notification).activities;
+        expect(activity).to.deep.include({ type: 'message', text: 'Your label' });
+        expect(activity.attachments).to.deep.equal([
+            { contentType: HOSTED_FILE_CONTENT_TYPE, name: 'abc.JPG', content: descriptor, thumbnailUrl: descriptor.preview },
+        ]);
+    });
+
     it('a message for agents and managers only is not shown to the bot', () => {
         const body = fixture('seed-agent-sent-text');
         body.body.changes[0].messageAudience = 'AGENTS_AND_MANAGERS';
@@ -276,6 +302,88 @@ describe('LivePerson mapper: activities → SEND requests', () => {
         ]);
     });
 
+    describe('files', () => {
+        const PNG_URL = 'data:image/png;base64,iVBORw0KGgo=';
+        const message = (text: string | undefined, ...attachments: Attachment[]): Partial<Activity> => ({
+            type: 'message',
+            ...(text !== undefined ? { text } : {}),
+            attachments,
+        });
+
+        it('a data: PNG and an https JPEG → publishFile (hosted/file) requests in order, the text as the first one’s caption', () => {
+            const mapped = out(
+                message(
+                    'Here are your photos',
+                    { contentType: 'image/png', contentUrl: PNG_URL, name: 'receipt.png' },
+                    { contentType: 'image/jpeg', contentUrl: 'https://files.example/label.jpg' }
+                )
+            );
+            expect(mapped.requests).to.deep.equal([
+                {
+                    operation: 'publishFile',
+                    type: 'ms.PublishEvent',
+                    body: {
+                        dialogId: 'conv-1',
+                        conversationId: 'conv-1',
+                        event: { type: 'ContentEvent', contentType: 'hosted/file', message: { caption: 'Here are your photos' } },
+                    },
+                    file: { index: 0, contentUrl: PNG_URL, declaredType: 'PNG', name: 'receipt.png', thumbnailUrl: undefined },
+                },
+                {
+                    operation: 'publishFile',
+                    type: 'ms.PublishEvent',
+                    body: { dialogId: 'conv-1', conversationId: 'conv-1', event: { type: 'ContentEvent', contentType: 'hosted/file', message: {} } },
+                    file: { index: 1, contentUrl: 'https://files.example/label.jpg', declaredType: 'JPG', name: undefined, thumbnailUrl: undefined },
+                },
+            ]);
+            // No text: the file alone, without caption.
+            expect(
+                out(message(undefined, { contentType: 'image/gif', contentUrl: 'https://x.example/a.gif' })).requests.map((r) => r.body.event)
+            ).to.deep.equal([{ type: 'ContentEvent', contentType: 'hosted/file', message: {} }]);
+        });
+
+        it('text that goes with more than the files (suggested actions, a card as text) is its own ContentEvent after them', () => {
+            const withChoices = {
+                ...message('Which one?', { contentType: 'image/png', contentUrl: PNG_URL }),
+                suggestedActions: { to: [], actions: [{ type: 'imBack', title: 'This', value: 'This' }] },
+            };
+            const mapped = fromActivity({ conversation: conversation as any, ...withChoices }, { record: {}, cardRendering: 'text' });
+            expect(mapped.requests.map((r) => [r.operation, r.body.event])).to.deep.equal([
+                ['publishFile', { type: 'ContentEvent', contentType: 'hosted/file', message: {} }],
+                ['publishContent', { type: 'ContentEvent', contentType: 'text/plain', message: 'Which one?\n\n• This' }],
+            ]);
+            const withCard = message('Look', { contentType: 'image/png', contentUrl: PNG_URL }, CardFactory.heroCard('Title'));
+            const requests = fromActivity({ conversation: conversation as any, ...withCard }, { record: {}, cardRendering: 'text' }).requests;
+            expect(requests.map((r) => r.operation)).to.deep.equal(['publishFile', 'publishContent']);
+            expect((requests[1].body.event as { message: string }).message).to.equal('Look\n\nTitle');
+        });
+
+        it('other files keep their name and URL as text; fileRendering "text" sends images so too; a data: URL LivePerson cannot host is refused', () => {
+            const pdf = out(
+                message('The invoice', { contentType: 'application/pdf', contentUrl: 'https://files.example/invoice.pdf', name: 'invoice.pdf' }),
+                {},
+                'text'
+            );
+            expect(pdf.requests.map((r) => r.body.event)).to.deep.equal([
+                { type: 'ContentEvent', contentType: 'text/plain', message: 'The invoice\n\ninvoice.pdf: https://files.example/invoice.pdf' },
+            ]);
+            const webp = out(message(undefined, { contentType: 'image/webp', contentUrl: 'https://files.example/a.webp', name: 'a.webp' }), {}, 'text');
+            expect((webp.requests[0].body.event as { message: string }).message).to.equal('a.webp: https://files.example/a.webp');
+            const asText = fromActivity(
+                {
+                    conversation: conversation as any,
+                    ...message(undefined, { contentType: 'image/png', contentUrl: 'https://files.example/a.png', name: 'a.png' }),
+                },
+                { record: {}, cardRendering: 'text', fileRendering: 'text' }
+            );
+            expect(asText.requests.map((r) => r.operation)).to.deep.equal(['publishContent']);
+            expect(() => out(message(undefined, { contentType: 'image/webp', contentUrl: 'data:image/webp;base64,UklGRg==' }))).to.throw(
+                ActivityMappingError,
+                /attachment 0 of type "image\/webp" is not supported; .* or a JPG, JPEG, PNG, GIF image as a data: URL/
+            );
+        });
+    });
+
     it('by default (what a consumer may send) suggestedActions are a bulleted list the agent answers by typing', () => {
         const activity = { conversation: conversation as any, ...MessageFactory.suggestedActions(['Red', 'Green'], 'Pick a color') };
         const [request] = fromActivity(activity, { record: {}, cardRendering: 'text' }).requests;
@@ -395,5 +503,69 @@ describe('LivePerson mapper: activities → SEND requests', () => {
             ActivityMappingError,
             /not a valid Adaptive Card/
         );
+    });
+});
+
+describe('LivePerson hosted files (pure helpers)', () => {
+    const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    const JPEG = Buffer.from('ffd8ffe000104a464946', 'hex');
+    const GIF = Buffer.from('GIF89a\x01\x00', 'latin1');
+
+    it('the declared type: data: media type, else contentType, else the extension; cards and other schemes are no files', () => {
+        expect(declaredHostedFileType({ contentType: 'application/octet-stream', contentUrl: 'data:image/png;base64,AAAA' })).to.equal('PNG');
+        expect(declaredHostedFileType({ contentType: 'image/png', contentUrl: 'data:application/pdf;base64,AAAA' })).to.equal(undefined);
+        expect(declaredHostedFileType({ contentType: 'image/jpeg', contentUrl: 'https://x.example/photo' })).to.equal('JPEG');
+        expect(declaredHostedFileType({ contentType: 'image/jpeg', contentUrl: 'https://x.example/photo.jpg' })).to.equal('JPG');
+        expect(declaredHostedFileType({ contentType: 'application/octet-stream', contentUrl: 'https://x.example/p', name: 'p.gif' })).to.equal('GIF');
+        expect(declaredHostedFileType({ contentType: '', contentUrl: 'https://x.example/dir/a.PNG?x=1' })).to.equal('PNG');
+        expect(declaredHostedFileType({ contentType: 'application/pdf', contentUrl: 'https://x.example/a.png' })).to.equal(undefined);
+        expect(declaredHostedFileType({ contentType: 'image/webp', contentUrl: 'https://x.example/a.webp' })).to.equal(undefined);
+        expect(declaredHostedFileType({ contentType: 'image/png', contentUrl: 'ftp://x.example/a.png' })).to.equal(undefined);
+        expect(declaredHostedFileType({ contentType: 'image/png', contentUrl: 'https://x.example/a.png', content: {} })).to.equal(undefined);
+    });
+
+    it('the bytes decide the type (magic numbers); a JPEG keeps the bot’s word for it', () => {
+        expect([PNG, JPEG, GIF, Buffer.from('<html>')].map(sniffHostedFileType)).to.deep.equal(['PNG', 'JPEG', 'GIF', undefined]);
+        expect(hostedFileTypeOf(JPEG, 'JPG')).to.equal('JPG');
+        expect(hostedFileTypeOf(JPEG, 'PNG')).to.equal('JPEG');
+        expect(hostedFileTypeOf(Buffer.from('not an image'), 'PNG')).to.equal(undefined);
+    });
+
+    it('the preview: a small data: thumbnailUrl, else the image itself under 30 KB, else none', () => {
+        expect(previewOf(PNG, 'PNG')).to.equal(`data:image/png;base64,${PNG.toString('base64')}`);
+        expect(previewOf(PNG, 'PNG', 'data:image/jpeg;base64,/9j/')).to.equal('data:image/jpeg;base64,/9j/');
+        expect(previewOf(PNG, 'PNG', 'https://x.example/thumb.png')).to.equal(`data:image/png;base64,${PNG.toString('base64')}`);
+        const big = Buffer.concat([PNG, Buffer.alloc(22_500)]);
+        expect(previewOf(big, 'PNG')).to.equal(undefined);
+        const justUnder = Buffer.concat([PNG, Buffer.alloc(22_470 - PNG.length)]);
+        expect(previewOf(justUnder, 'PNG')!.length).to.be.below(30_000);
+    });
+
+    it('temporary URLs: built from swift + relativePath + queryParams; the signature is masked in any text', () => {
+        const url = tempUrl('https://swift.example', {
+            relativePath: '/v1/AUTH_async-images/1/a.PNG',
+            queryParams: { temp_url_sig: 'abc123', temp_url_expires: '1474973420' },
+        });
+        expect(url).to.equal('https://swift.example/v1/AUTH_async-images/1/a.PNG?temp_url_sig=abc123&temp_url_expires=1474973420');
+        expect(maskTempUrlSignature(`failed: ${url}`)).to.equal(
+            'failed: https://swift.example/v1/AUTH_async-images/1/a.PNG?temp_url_sig=***&temp_url_expires=1474973420'
+        );
+    });
+
+    it('the agent’s file as the bot receives it: media type from fileType, name from relativePath, the temporary URL, the preview', () => {
+        const url = 'https://swift.example/v1/AUTH_async-images/1/b.JPG?temp_url_sig=s&temp_url_expires=1';
+        expect(
+            downloadableAttachment({ relativePath: '/v1/AUTH_async-images/1/b.JPG', fileType: 'JPG', preview: 'data:image/jpeg;base64,/9j/' }, url)
+        ).to.deep.equal({
+            contentType: 'image/jpeg',
+            contentUrl: url,
+            name: 'b.JPG',
+            thumbnailUrl: 'data:image/jpeg;base64,/9j/',
+        });
+        expect(downloadableAttachment({ relativePath: '/v1/x/c.PNG', fileType: 'PNG' }, url)).to.deep.equal({
+            contentType: 'image/png',
+            contentUrl: url,
+            name: 'c.PNG',
+        });
     });
 });

@@ -3,13 +3,15 @@
  * (shared/vendors/liveperson-connector-api.md): the Domain API (CSDS), Sentinel (AppJWT, expiring), the IdP
  * (ConsumerJWS), the CONVERSATION and SEND endpoints (tokens checked, UMS error bodies), webhook notifications signed
  * with the app's client secret (`x-liveperson-*` headers) and retried on anything but 200/201, delivered in order per
- * conversation, and conversation state (agent assignment, sequences, chat states, close). Tests, the benchmark and
+ * conversation, conversation state (agent assignment, sequences, chat states, close), and file sharing (temporary
+ * upload and download URLs, the `swift` file storage, `hosted/file` messages both ways). Tests, the benchmark and
  * people without an account drive it programmatically, acting as the LivePerson agent.
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import type { StandInRequest, StandInResponse } from '../httpServer';
 import { VendorStandIn } from '../vendorStandIn';
 import type { RecordedRequest } from '../recorder';
+import { HOSTED_FILE_TYPES, SwiftStandIn } from './swift';
 import { TokenIssuer, lpConsumerId } from './tokens';
 
 /** Options of {@link LivePersonSandbox}. */
@@ -37,6 +39,20 @@ export interface LivePersonSandboxOptions {
     webhookRetryDelayMs?: number;
     /** Deliver the connector's own consumer events back to it (role CONSUMER), as LivePerson does. Default true. */
     echoConsumerEvents?: boolean;
+    /** Largest hosted file, in bytes. Default 3,000,000 (LivePerson: "each file can be up to 3MB"). */
+    maxFileBytes?: number;
+    /** Lifetime of the file storage's temporary URLs, in seconds. Default 60 (LivePerson: 1 minute). */
+    tempUrlLifetimeSeconds?: number;
+}
+
+/** A file the connector shared (a `hosted/file` ContentEvent it published), with the bytes it uploaded. */
+export interface LivePersonSandboxFile {
+    relativePath: string;
+    fileType: string;
+    caption?: string;
+    preview?: string;
+    bytes: Buffer;
+    sequence?: number;
 }
 
 /** One event in a sandbox conversation. */
@@ -126,6 +142,9 @@ export class LivePersonSandbox extends VendorStandIn {
 
     private readonly tokens = new TokenIssuer();
     private readonly chains = new Map<string, Promise<unknown>>();
+    /** LivePerson's file storage (`swift`), on a loopback server of its own. */
+    private readonly swift: SwiftStandIn;
+    private readonly maxFileBytes: number;
 
     constructor(private readonly options: LivePersonSandboxOptions = {}) {
         super();
@@ -133,6 +152,36 @@ export class LivePersonSandbox extends VendorStandIn {
         this.clientId = options.clientId ?? 'sandbox-client-id';
         this.clientSecret = options.clientSecret ?? 'sandbox-client-secret';
         this.webhookUrl = options.webhookUrl;
+        this.maxFileBytes = options.maxFileBytes ?? 3_000_000;
+        this.swift = new SwiftStandIn({
+            accountId: this.accountId,
+            lifetimeSeconds: options.tempUrlLifetimeSeconds ?? 60,
+            maxBytes: this.maxFileBytes,
+            recorder: this.recorder,
+            changed: () => this.changed(),
+        });
+    }
+
+    /** Starts the stand-in and its file storage on 127.0.0.1; resolves with the stand-in's base URL (the adapter's `csdsUrl`). */
+    override async start(port = 0): Promise<string> {
+        const url = await super.start(port);
+        await this.swift.start();
+        return url;
+    }
+
+    override async stop(): Promise<void> {
+        await super.stop();
+        await this.swift.stop();
+    }
+
+    /** Base URL of the file storage (CSDS `swift`), e.g. for the adapter's `swiftUrl`. */
+    get swiftUrl(): string {
+        return this.swift.url;
+    }
+
+    /** Makes every temporary file URL issued so far expired (as if their minute passed): using one gets 401. */
+    expireTempUrls(): void {
+        this.swift.expireTempUrls();
     }
 
     /** Makes every AppJWT issued so far invalid, as if it expired: the next call with one gets 401 (errorCode 40102). */
@@ -282,6 +331,27 @@ export class LivePersonSandbox extends VendorStandIn {
         return { ...result, sequence: change.sequence };
     }
 
+    /**
+     * The agent shares a file: it is stored (as the agent's workspace uploads it) and the agent's `hosted/file`
+     * ContentEvent is delivered; the connector gets its download URL with `ms.GenerateURLForDownloadFile`.
+     */
+    async agentSendsFile(
+        conversationId: string,
+        file: { bytes: Buffer; fileType: string; caption?: string; preview?: string }
+    ): Promise<LivePersonDeliveryResult & { sequence: number; relativePath: string }> {
+        const stored = this.swift.reserve(file.fileType, file.bytes.length, { conversationId });
+        stored.bytes = file.bytes;
+        const message = {
+            ...(file.caption !== undefined ? { caption: file.caption } : {}),
+            relativePath: stored.relativePath,
+            fileType: file.fileType,
+            ...(file.preview !== undefined ? { preview: file.preview } : {}),
+        };
+        const change = this.agentChange(conversationId, { type: 'ContentEvent', contentType: 'hosted/file', message }, true);
+        const result = await this.inOrder(conversationId, () => this.deliver(this.messagingNotification([change])));
+        return { ...result, sequence: change.sequence, relativePath: stored.relativePath };
+    }
+
     /** The agent's chat state (COMPOSING while typing, ACTIVE when they stop). */
     agentChatState(conversationId: string, chatState = 'COMPOSING'): Promise<LivePersonDeliveryResult> {
         const change = this.agentChange(conversationId, { type: 'ChatStateEvent', chatState }, false);
@@ -317,11 +387,33 @@ export class LivePersonSandbox extends VendorStandIn {
         return this.conversation(conversationId).events.filter((e) => e.role === 'CONSUMER');
     }
 
-    /** Texts of the connector's ContentEvents in a conversation. */
+    /** Texts of the connector's ContentEvents in a conversation (files are in `consumerFiles`). */
     consumerTexts(conversationId: string): string[] {
         return this.consumerEvents(conversationId)
-            .filter((e) => e.event.type === 'ContentEvent')
+            .filter((e) => e.event.type === 'ContentEvent' && typeof e.event.message === 'string')
             .map((e) => String(e.event.message));
+    }
+
+    /** The files the connector shared in a conversation (its `hosted/file` ContentEvents), with the bytes it uploaded, in order. */
+    consumerFiles(conversationId: string): LivePersonSandboxFile[] {
+        return this.consumerEvents(conversationId)
+            .filter((e) => e.event.type === 'ContentEvent' && e.event.contentType === 'hosted/file')
+            .map((e) => {
+                const message = e.event.message as Json;
+                return {
+                    relativePath: message.relativePath,
+                    fileType: message.fileType,
+                    ...(message.caption !== undefined ? { caption: message.caption } : {}),
+                    ...(message.preview !== undefined ? { preview: message.preview } : {}),
+                    bytes: this.swift.files.get(message.relativePath)!.bytes!,
+                    ...(e.sequence !== undefined ? { sequence: e.sequence } : {}),
+                };
+            });
+    }
+
+    /** The bytes stored at a relative path (uploaded by the connector or shared by the agent); undefined when none. */
+    uploadedFile(relativePath: string): Buffer | undefined {
+        return this.swift.files.get(relativePath)?.bytes;
     }
 
     /** Waits for a successful SEND whose request body matches `predicate` (from recorder index `after` on). */
@@ -361,7 +453,8 @@ export class LivePersonSandbox extends VendorStandIn {
         const csds = path.match(/^\/api\/account\/([^/]+)\/service\/([^/]+)\/baseURI\.json$/);
         if (csds && method === 'GET') {
             if (csds[1] !== this.accountId) return { status: 400, body: { message: `Unknown account ${csds[1]}` } };
-            return { status: 200, body: { service: csds[2], account: this.accountId, baseURI: new URL(this.url).host } };
+            const host = new URL(csds[2] === 'swift' ? this.swift.url : this.url).host;
+            return { status: 200, body: { service: csds[2], account: this.accountId, baseURI: host } };
         }
         if (method !== 'POST') return { status: 405, body: { message: `${method} ${path} is not supported` } };
         if (path === `/sentinel${account}/app/token`) return this.issueAppJwt(request);
@@ -483,6 +576,8 @@ export class LivePersonSandbox extends VendorStandIn {
         if (!req || Array.isArray(req) || req.kind !== 'req' || typeof req.id !== 'string' || req.id.length < 1 || req.id.length > 64) {
             return { status: 400, body: umsError(400, 'The body must be one request with kind "req" and an id of 1-64 characters', 40000) };
         }
+        if (req.type === 'ms.GenerateURLForUploadFile') return this.generateUploadUrl(req, String(tokens.consumer.lp_consumer_id));
+        if (req.type === 'ms.GenerateURLForDownloadFile') return this.generateDownloadUrl(req, String(tokens.consumer.lp_consumer_id));
         const conversationId = req.body?.conversationId ?? req.body?.dialogId;
         const conversation = this.conversations.get(String(conversationId));
         if (!conversation) return { status: 400, body: { reqId: req.id, code: 400, body: `Conversation ${conversationId} not found` } };
@@ -503,8 +598,9 @@ export class LivePersonSandbox extends VendorStandIn {
         }
         if (req.type !== 'ms.PublishEvent') return { status: 400, body: { reqId: req.id, code: 400, body: `Unsupported type ${req.type}` } };
         const event = req.body?.event as Json | undefined;
-        const problem = checkEvent(event);
+        const problem = checkEvent(event) ?? (event!.contentType === 'hosted/file' ? this.checkHostedFile(event!.message, conversation.consumerId) : undefined);
         if (problem) return { status: 400, body: { reqId: req.id, code: 400, body: problem } };
+        if (event!.contentType === 'hosted/file') this.swift.files.get(event!.message.relativePath)!.conversationId = conversation.id;
         const sequenced = event!.type !== 'ChatStateEvent';
         if (!sequenced) conversation.consumerChatState = event!.chatState;
         const stored: LivePersonSandboxEvent = {
@@ -520,6 +616,71 @@ export class LivePersonSandbox extends VendorStandIn {
             this.background(conversation.id, () => this.messagingNotification([this.changeOf(conversation, stored)]));
         }
         return { status: 200, body: { reqId: req.id, code: 'OK', body: sequenced ? { sequence: stored.sequence } : {} } };
+    }
+
+    /**
+     * `ms.GenerateURLForUploadFile` `{ fileSize, fileType }`: a place for the file and its temporary upload URL's
+     * `queryParams`. Types JPG, JPEG, PNG, GIF; up to `maxFileBytes`.
+     */
+    private generateUploadUrl(req: Json, consumerId: string): StandInResponse {
+        const fileType = req.body?.fileType;
+        const fileSize = Number(req.body?.fileSize);
+        if (!HOSTED_FILE_TYPES.includes(fileType)) {
+            return {
+                status: 400,
+                body: { reqId: req.id, code: 400, body: `Unsupported fileType ${fileType}: the supported file types are ${HOSTED_FILE_TYPES.join(', ')}` },
+            };
+        }
+        if (!Number.isInteger(fileSize) || fileSize < 1)
+            return { status: 400, body: { reqId: req.id, code: 400, body: 'fileSize must be a positive number of bytes' } };
+        if (fileSize > this.maxFileBytes) {
+            return { status: 400, body: { reqId: req.id, code: 400, body: `fileSize ${fileSize} is over the ${this.maxFileBytes}-byte limit` } };
+        }
+        const file = this.swift.reserve(fileType, fileSize, { consumerId });
+        return {
+            status: 200,
+            body: {
+                kind: 'resp',
+                reqId: req.id,
+                code: 200,
+                body: { relativePath: file.relativePath, queryParams: this.swift.sign('PUT', file.relativePath) },
+                type: 'ms.GenerateURLResponse',
+            },
+        };
+    }
+
+    /** `ms.GenerateURLForDownloadFile` `{ relativePath }`: a temporary download URL of a stored file the consumer may see. */
+    private generateDownloadUrl(req: Json, consumerId: string): StandInResponse {
+        const relativePath = req.body?.relativePath;
+        const file = typeof relativePath === 'string' ? this.swift.files.get(relativePath) : undefined;
+        const conversation = file?.conversationId ? this.conversations.get(file.conversationId) : undefined;
+        if (!file?.bytes || (file.consumerId !== consumerId && conversation?.consumerId !== consumerId)) {
+            return { status: 400, body: { reqId: req.id, code: 400, body: `File ${relativePath} not found` } };
+        }
+        return {
+            status: 200,
+            body: {
+                kind: 'resp',
+                reqId: req.id,
+                code: 200,
+                body: { relativePath, queryParams: this.swift.sign('GET', relativePath) },
+                type: 'ms.BaseGenerateURLResponse',
+            },
+        };
+    }
+
+    /** A consumer's `hosted/file` message: a file this consumer uploaded, a hosted type, an optional caption and a preview under 30 KB. */
+    private checkHostedFile(message: unknown, consumerId: string): string | undefined {
+        if (typeof message !== 'object' || message === null) return 'A hosted/file message must be { caption?, relativePath, fileType, preview? }';
+        const { relativePath, fileType, caption, preview } = message as Json;
+        const file = typeof relativePath === 'string' ? this.swift.files.get(relativePath) : undefined;
+        if (!file || file.consumerId !== consumerId || !file.bytes) return `hosted/file relativePath ${relativePath} was not uploaded by this consumer`;
+        if (!HOSTED_FILE_TYPES.includes(fileType)) return `hosted/file fileType must be one of ${HOSTED_FILE_TYPES.join(', ')}`;
+        if (caption !== undefined && typeof caption !== 'string') return 'hosted/file caption must be a string';
+        if (preview !== undefined && (typeof preview !== 'string' || !preview.startsWith('data:image/') || preview.length >= 30_000)) {
+            return 'hosted/file preview must be a data:image URL under 30 KB';
+        }
+        return undefined;
     }
 
     private agentChange(conversationId: string, event: Json, sequenced: boolean, audience?: string): Json {
