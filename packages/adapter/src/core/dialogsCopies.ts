@@ -20,10 +20,10 @@ export interface DialogsPackage {
 }
 
 export const DIALOGS_PACKAGES: Readonly<Record<DialogsPackageName, DialogsPackage>> = {
-    // The library's peer range is botbuilder ^4.20; tested with 4.23.3. forChannel and suggestedAction are 4.x API.
+    // The library's peer range is botbuilder ^4.20; tested with 4.20.0 and 4.23.3 (the packed-package test). forChannel and suggestedAction are 4.x API.
     'botbuilder-dialogs': {
         name: 'botbuilder-dialogs',
-        tested: '4.x from 4.20 (tested with 4.23.3)',
+        tested: '4.x from 4.20 (tested with 4.20.0 and 4.23.3)',
         isTested: (major, minor) => major === 4 && minor >= 20,
         messageFactoryPackage: 'botbuilder-core',
     },

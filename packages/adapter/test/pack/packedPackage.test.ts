@@ -39,6 +39,29 @@ async function freePort(): Promise<number> {
     return port;
 }
 
+/** A bot written the ordinary way: a ChoicePrompt with no style, on the installed botbuilder-dialogs. */
+const PROMPT_CHECK_BOT = `
+const { createServer } = require('node:http');
+const { ConversationState, MemoryStorage } = require('botbuilder');
+const { ChoicePrompt, DialogSet, DialogTurnStatus, WaterfallDialog } = require('botbuilder-dialogs');
+const { EightByEightAdapter } = require('botbuilder-contact-center');
+const adapter = new EightByEightAdapter({ apiKey: process.env.EIGHTBYEIGHT_API_KEY, baseUrl: process.env.EIGHTBYEIGHT_BASE_URL });
+const state = new ConversationState(new MemoryStorage());
+const dialogs = new DialogSet(state.createProperty('dialogState'));
+dialogs.add(new ChoicePrompt('choice'));
+dialogs.add(new WaterfallDialog('main', [
+    (step) => step.prompt('choice', { prompt: 'Pick a color', choices: ['Red', 'Green'] }),
+    async (step) => { await step.context.sendActivity('You picked ' + step.result.value); return step.endDialog(); },
+]));
+createServer((req, res) => adapter.process(req, res, async (context) => {
+    if (context.activity.type !== 'message') return;
+    const dc = await dialogs.createContext(context);
+    const result = await dc.continueDialog();
+    if (result.status === DialogTurnStatus.empty) await dc.beginDialog('main');
+    await state.saveChanges(context);
+})).listen(Number(process.env.PORT));
+`;
+
 /** The newest SDK releases, and the oldest the peer ranges accept (botbuilder ^4.20, agents-hosting ^1.5.3). */
 const sdkVersions = [
     { botbuilder: '4.23.3', agents: '1.8.1' },
@@ -61,6 +84,7 @@ for (const sdks of sdkVersions)
             writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'readme-snippets', private: true, type: 'module' }));
             const versions = [
                 `botbuilder@${sdks.botbuilder}`,
+                `botbuilder-dialogs@${sdks.botbuilder}`,
                 `@microsoft/agents-hosting@${sdks.agents}`,
                 `@microsoft/agents-activity@${sdks.agents}`,
                 'typescript@5.9.3',
@@ -133,6 +157,33 @@ for (const sdks of sdkVersions)
                 }
             });
         }
+
+        it(`a ChoicePrompt with the default style shows 8x8 quick replies with botbuilder-dialogs ${sdks.botbuilder} (the quickReplyPrompts patch on that version)`, async () => {
+            writeFileSync(join(project, 'prompt-check.cjs'), PROMPT_CHECK_BOT);
+            const sandbox = new EightByEightSandbox();
+            const baseUrl = await sandbox.start();
+            try {
+                const port = await freePort();
+                const env = cleanEnv({ EIGHTBYEIGHT_API_KEY: sandbox.apiKey, EIGHTBYEIGHT_BASE_URL: baseUrl, PORT: String(port) });
+                const child = spawn(process.execPath, [join(project, 'prompt-check.cjs')], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
+                children.push(child);
+                let stderr = '';
+                child.stderr!.on('data', (chunk) => (stderr += chunk));
+                sandbox.webhookUrl = `http://127.0.0.1:${port}/`;
+                await waitForPort(port, () => stderr);
+                const id = await sandbox.startConversation();
+                await sandbox.customerSays(id, 'hi');
+                const [prompt] = sandbox.botMessages(id);
+                expect(prompt?.text, stderr).to.equal('Pick a color');
+                expect(prompt.cards).to.deep.equal([
+                    { contentType: 'application/8x8.quick.replies', content: { options: ['Red', 'Green'].map((c) => ({ title: c, data: { postback: c } })) } },
+                ]);
+                await sandbox.customerClicksQuickReply(id, 'Green', 'Green');
+                expect(sandbox.botMessages(id).map((m) => m.text)).to.deep.equal(['Pick a color', 'You picked Green']);
+            } finally {
+                await sandbox.stop();
+            }
+        });
 
         it('runs the LivePerson snippet verbatim: it opens a conversation, and the agent gets answers', async () => {
             const sandbox = new LivePersonSandbox();
