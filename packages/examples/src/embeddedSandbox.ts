@@ -12,12 +12,26 @@ export interface RunningSandboxExample extends RunningExample {
     livePersonSandbox: LivePersonSandbox;
 }
 
+/** Where and how {@link startWithSandbox} serves (from `HOST` and `EXAMPLE_API_TOKEN`, see `config.ts`). */
+export interface SandboxServerOptions {
+    /** A loopback address (anything else is refused: the page and the stand-ins have no authentication). Default 127.0.0.1. */
+    listenAddress?: string | undefined;
+    /** When set, `POST /api/liveperson/conversations` requires it, and the page sends it; else that route is open. */
+    apiToken?: string | undefined;
+}
+
 /**
  * Starts the 8x8 and LivePerson stand-ins on loopback, the example server configured for them (as it would be for
  * the real vendors, only with local URLs and the stand-ins' credentials), and the sandbox page on the same server.
  * `host` and `bot` as for {@link startExample}: default the echo bot on botbuilder.
  */
-export async function startWithSandbox(port: number, logger: Logger = console, bot?: ExampleBot, host?: HostName): Promise<RunningSandboxExample> {
+export async function startWithSandbox(
+    port: number,
+    logger: Logger = console,
+    bot?: ExampleBot,
+    host?: HostName,
+    options: SandboxServerOptions = {}
+): Promise<RunningSandboxExample> {
     // Redeliveries as the vendors do them: 8x8 retries a few times (its count is undocumented), LivePerson with a
     // doubling pause from 2 s.
     const eightByEightSandbox = new EightByEightSandbox({ webhookRetries: 3, webhookRetryDelayMs: 1000 });
@@ -27,7 +41,16 @@ export async function startWithSandbox(port: number, logger: Logger = console, b
     const running = await startExample(
         {
             port,
-            eightByEight: { apiKey: eightByEightSandbox.apiKey, baseUrl: eightByEightUrl, queueId: 'sandbox-queue' },
+            listenAddress: options.listenAddress ?? '127.0.0.1',
+            apiToken: options.apiToken,
+            eightByEight: {
+                apiKey: eightByEightSandbox.apiKey,
+                baseUrl: eightByEightUrl,
+                queueId: 'sandbox-queue',
+                // As in production: only this tenant's webhooks are taken.
+                allowedTenantIds: [eightByEightSandbox.tenantId],
+                allowedCustomerIds: [eightByEightSandbox.customerId],
+            },
             livePerson: {
                 accountId: livePersonSandbox.accountId,
                 clientId: livePersonSandbox.clientId,
@@ -37,15 +60,18 @@ export async function startWithSandbox(port: number, logger: Logger = console, b
             },
         },
         logger,
-        { host, bot, mounts: { '/sandbox': (req: IncomingMessage, res: ServerResponse) => page!.handle(req, res) } }
-    );
-    const local = running.url.replace('localhost', '127.0.0.1');
-    eightByEightSandbox.webhookUrl = `${local}/api/8x8/webhook`;
-    livePersonSandbox.webhookUrl = `${local}/api/liveperson/webhook`;
+        { host, bot, sandbox: true, mounts: { '/sandbox': (req: IncomingMessage, res: ServerResponse) => page!.handle(req, res) } }
+    ).catch(async (err: unknown) => {
+        await Promise.all([eightByEightSandbox.stop(), livePersonSandbox.stop()]);
+        throw err;
+    });
+    eightByEightSandbox.webhookUrl = `${running.url}/api/8x8/webhook`;
+    livePersonSandbox.webhookUrl = `${running.url}/api/liveperson/webhook`;
     page = new SandboxPage({
         eightByEight: eightByEightSandbox,
         livePerson: livePersonSandbox,
-        openLivePersonConversationUrl: `${local}/api/liveperson/conversations`,
+        openLivePersonConversationUrl: `${running.url}/api/liveperson/conversations`,
+        openLivePersonConversationToken: options.apiToken,
     });
     return {
         ...running,

@@ -5,8 +5,9 @@ import type { HostedLivePerson } from './host';
 /**
  * `POST /api/liveperson/conversations` `{ consumerId, skillId?, text? }` → `201 { conversationId }`: opens a
  * LivePerson conversation for a consumer and, with `text`, says it as the consumer's first message. Example-only: a
- * real bot opens conversations from its own logic (e.g. when a customer elsewhere asks for a human); do not expose
- * this route to the internet without authentication. The same on both hosts: `livePerson` opens it with that host's
+ * real bot opens conversations from its own logic (e.g. when a customer elsewhere asks for a human). It opens real
+ * conversations, so `server.ts` mounts it behind `EXAMPLE_API_TOKEN` (a bearer token) and leaves it off without one,
+ * except for the embedded sandbox on loopback. The same on both hosts: `livePerson` opens it with that host's
  * adapter (`openConversation`, then `continueConversation`).
  */
 export function openLivePersonConversation(livePerson: Pick<HostedLivePerson<unknown>, 'openConversation'>, logger: Logger, defaultSkillId?: string) {
@@ -36,5 +37,14 @@ function validate(body: Record<string, unknown> | undefined): string | undefined
     for (const name of ['skillId', 'text'] as const) {
         if (body[name] !== undefined && (typeof body[name] !== 'string' || body[name] === '')) return `"${name}" must be a non-empty string when given.`;
     }
+    // Ids go into URLs and storage keys, where a lone surrogate (e.g. "\ud800" in the JSON) throws a URIError.
+    for (const name of ['consumerId', 'skillId'] as const) {
+        if (typeof body[name] === 'string' && !isWellFormed(body[name])) return `"${name}" must be well-formed Unicode (it has a lone surrogate).`;
+    }
     return undefined;
+}
+
+/** `String.prototype.isWellFormed` (Node 20+; not in the ES2022 typings). */
+function isWellFormed(value: string): boolean {
+    return (value as string & { isWellFormed(): boolean }).isWellFormed();
 }

@@ -6,7 +6,8 @@
 import { readConfig } from './config';
 import { startWithSandbox } from './embeddedSandbox';
 import { loadHost, readHostName } from './host';
-import { startExample } from './server';
+import { describeListenAddress } from './listenAddress';
+import { startExample, type RunningExample } from './server';
 
 async function main(): Promise<void> {
     const config = readConfig(process.env);
@@ -17,8 +18,9 @@ async function main(): Promise<void> {
     const name = `${dialogs ? 'Dialogs bot' : 'Echo bot'} (${host.title} host)`;
     if (!config.eightByEight && !config.livePerson) {
         // No vendor configured: run against the embedded stand-ins, with the browser page.
-        const running = await startWithSandbox(config.port, console, bot, host.name);
+        const running = await startWithSandbox(config.port, console, bot, host.name, { listenAddress: config.listenAddress, apiToken: config.apiToken });
         console.log(`${name} listening on ${running.url}, with an embedded 8x8 and LivePerson sandbox (no account needed).`);
+        console.log(`  ${binding(running)}`);
         console.log('');
         console.log(`  Open ${running.pageUrl} to chat with the bot as an 8x8 customer and as a LivePerson agent.`);
         console.log('');
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
     }
     const running = await startExample(config, console, { host: host.name, bot });
     console.log(`${name} listening on ${running.url}`);
+    console.log(`  ${binding(running)}`);
     console.log(`  GET  ${running.url}/healthz`);
     if (config.eightByEight) {
         console.log(`  POST ${running.url}/api/8x8/webhook  (8x8 Chat Gateway at ${config.eightByEight.baseUrl})`);
@@ -39,11 +42,24 @@ async function main(): Promise<void> {
     }
     if (config.livePerson) {
         console.log(`  POST ${running.url}/api/liveperson/webhook  (LivePerson account ${config.livePerson.accountId})`);
-        console.log(`  POST ${running.url}/api/liveperson/conversations  {"consumerId": "...", "text": "..."} opens a conversation`);
+        if (running.conversationsRoute === 'token') {
+            console.log(
+                `  POST ${running.url}/api/liveperson/conversations  {"consumerId": "...", "text": "..."} opens a conversation ` +
+                    '(with "Authorization: Bearer <EXAMPLE_API_TOKEN>")'
+            );
+        } else {
+            console.log('  POST /api/liveperson/conversations is off: set EXAMPLE_API_TOKEN to enable it (callers send "Authorization: Bearer <token>").');
+        }
     } else {
         console.log('  LivePerson routes disabled: set LIVEPERSON_ACCOUNT_ID, LIVEPERSON_CLIENT_ID and LIVEPERSON_CLIENT_SECRET to enable them.');
     }
     stopOnSignals(running.close);
+}
+
+/** The start-up line saying where the server listens and who can reach it (`HOST`). */
+function binding(running: RunningExample): string {
+    const { address, port } = running.address;
+    return `Bound to ${address.includes(':') ? `[${address}]` : address}:${port} (${describeListenAddress(address)}; set HOST to change it).`;
 }
 
 function stopOnSignals(close: () => Promise<void>): void {

@@ -2,15 +2,29 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger, WebhookPipelineOptions } from 'botbuilder-contact-center/protocol';
+import { requireBearerToken } from './apiToken';
 import type { ExampleConfig } from './config';
 import { loadHost, type ExampleBot, type ExampleHost, type HostName } from './host';
+import { isLoopbackAddress, localUrl } from './listenAddress';
 import { openLivePersonConversation } from './livePersonConversations';
 
 export type { AgentsBot, Bot, ExampleBot, HostName } from './host';
 
+/**
+ * Who may call `POST /api/liveperson/conversations`: `token` (a request with `Authorization: Bearer
+ * <EXAMPLE_API_TOKEN>`), `open` (anyone who reaches the server: only the embedded sandbox, on loopback), `off` (404:
+ * production configuration without `EXAMPLE_API_TOKEN`).
+ */
+export type ConversationsRouteAccess = 'token' | 'open' | 'off';
+
 /** A running example server. */
 export interface RunningExample {
+    /** A URL this machine reaches the server at (loopback when it listens on every interface). */
     url: string;
+    /** Where it listens (`HOST` and `PORT`, resolved). */
+    address: AddressInfo;
+    /** Who may open LivePerson conversations through the example's route; undefined when LivePerson is not configured. */
+    conversationsRoute?: ConversationsRouteAccess;
     server: Server;
     /** The host serving the bot. */
     host: ExampleHost;
@@ -24,6 +38,10 @@ export interface RunningExample {
  * Builds and starts the example server: `POST /api/8x8/webhook`, `POST /api/liveperson/webhook`,
  * `POST /api/liveperson/conversations`, `GET /healthz`. The webhook routes have no body parser in front of them:
  * the adapters read and verify the raw bytes. The same routes and answers on either host.
+ *
+ * It listens on `config.listenAddress` (default `127.0.0.1`). `POST /api/liveperson/conversations` opens real
+ * LivePerson conversations, so it requires `Authorization: Bearer <config.apiToken>`, and without a token it is off
+ * (404), except for the embedded sandbox (`extras.sandbox`), which must listen on loopback.
  */
 export async function startExample(
     config: ExampleConfig,
@@ -37,8 +55,17 @@ export async function startExample(
         mounts?: Record<string, (req: IncomingMessage, res: ServerResponse) => void>;
         /** Where the adapters keep their per-conversation state; default each adapter's bounded in-memory stores. */
         state?: Pick<WebhookPipelineOptions, 'storage' | 'deduplicationStore'>;
+        /**
+         * The embedded sandbox (stand-ins on loopback, the page mounted): the server must listen on a loopback address
+         * (else this rejects), and `POST /api/liveperson/conversations` is open when no `apiToken` is set.
+         */
+        sandbox?: boolean;
     } = {}
 ): Promise<RunningExample> {
+    const listenAddress = config.listenAddress ?? '127.0.0.1';
+    if (extras.sandbox && !isLoopbackAddress(listenAddress)) {
+        throw new Error(`The embedded sandbox listens on loopback only (its page and stand-ins have no authentication), not on ${listenAddress}.`);
+    }
     const host = await loadHost(extras.host);
     const bot = extras.bot ?? host.createBot('echo');
     const mounts = extras.mounts ?? {};
@@ -59,6 +86,8 @@ export async function startExample(
                 baseUrl: config.eightByEight.baseUrl,
                 tenant: config.eightByEight.tenant,
                 handoffQueueId: config.eightByEight.queueId,
+                allowedTenantIds: config.eightByEight.allowedTenantIds,
+                allowedCustomerIds: config.eightByEight.allowedCustomerIds,
                 logger,
                 ...extras.state,
             },
@@ -67,6 +96,12 @@ export async function startExample(
         );
         eightByEight = hosted;
         webhooks.set('/api/8x8/webhook', (req, res) => void hosted.process(req, res));
+        if (!config.eightByEight.allowedTenantIds && !config.eightByEight.allowedCustomerIds && !extras.sandbox) {
+            logger.warn(
+                '8x8: EIGHTBYEIGHT_ALLOWED_TENANT_IDS and EIGHTBYEIGHT_ALLOWED_CUSTOMER_IDS are both empty, so this bot takes webhooks 8x8 ' +
+                    "signed for any tenant (8x8 signs every tenant's webhooks with the same keys). Set one of them to your tenant or customer id."
+            );
+        }
     } else {
         app.post('/api/8x8/webhook', (_req, res) => {
             res.status(404).json({ error: 'The 8x8 route is not enabled: set EIGHTBYEIGHT_API_KEY.' });
@@ -74,6 +109,7 @@ export async function startExample(
     }
 
     let livePerson: ReturnType<ExampleHost['livePerson']> | undefined;
+    let conversationsRoute: ConversationsRouteAccess | undefined;
     if (config.livePerson) {
         const lp = config.livePerson;
         const hosted = host.livePerson(
@@ -95,7 +131,22 @@ export async function startExample(
         );
         livePerson = hosted;
         webhooks.set('/api/liveperson/webhook', (req, res) => void hosted.process(req, res));
-        app.post('/api/liveperson/conversations', express.json({ limit: '16kb' }), openLivePersonConversation(hosted, logger, lp.skillId));
+        const open = [express.json({ limit: '16kb' }), openLivePersonConversation(hosted, logger, lp.skillId)];
+        conversationsRoute = config.apiToken ? 'token' : extras.sandbox ? 'open' : 'off';
+        if (conversationsRoute === 'token') {
+            // The token is checked before the body is read.
+            app.post('/api/liveperson/conversations', requireBearerToken(config.apiToken!), ...open);
+        } else if (conversationsRoute === 'open') {
+            app.post('/api/liveperson/conversations', ...open);
+        } else {
+            app.post('/api/liveperson/conversations', (_req, res) => {
+                res.status(404).json({
+                    error:
+                        'POST /api/liveperson/conversations is off: it opens real LivePerson conversations, so it needs a token. Set ' +
+                        'EXAMPLE_API_TOKEN (16+ characters, e.g. `openssl rand -hex 32`) and send it as "Authorization: Bearer <token>".',
+                });
+            });
+        }
     } else {
         app.post(['/api/liveperson/webhook', '/api/liveperson/conversations'], (_req, res) => {
             res.status(404).json({
@@ -124,12 +175,20 @@ export async function startExample(
             if (webhook) webhook(req, res);
             else app(req, res);
         });
-        s.listen(config.port, () => resolve(s));
+        // Whole-request and header limits well under Node's defaults (300 s, 60 s): a client that trickles its headers or
+        // body does not hold a connection for minutes (the adapters also bound each webhook body: bodyTimeoutMs).
+        s.requestTimeout = 15_000;
+        s.headersTimeout = 10_000;
+        s.keepAliveTimeout = 5_000;
+        s.maxRequestsPerSocket = 1_000;
         s.once('error', reject);
+        s.listen(config.port, listenAddress, () => resolve(s));
     });
-    const url = `http://localhost:${(server.address() as AddressInfo).port}`;
+    const address = server.address() as AddressInfo;
     return {
-        url,
+        url: localUrl(address),
+        address,
+        conversationsRoute,
         server,
         host,
         eightByEight: eightByEight?.adapter,

@@ -185,6 +185,7 @@ for (const host of HOST_NAMES) {
             example = await startExample(
                 {
                     port: 0,
+                    apiToken: 'dialogs-api-token-5e8b21c0',
                     livePerson: {
                         accountId: sandbox.accountId,
                         clientId: sandbox.clientId,
@@ -213,7 +214,7 @@ for (const host of HOST_NAMES) {
         async function open(consumerId: string): Promise<string> {
             const response = await fetch(`${example.url}/api/liveperson/conversations`, {
                 method: 'POST',
-                headers: { 'content-type': 'application/json' },
+                headers: { 'content-type': 'application/json', authorization: 'Bearer dialogs-api-token-5e8b21c0' },
                 body: JSON.stringify({ consumerId }),
             });
             const { conversationId } = (await response.json()) as { conversationId: string };

@@ -12,6 +12,8 @@ import { startExample, type RunningExample } from '../src/server';
 import { capturingLogger } from './helpers';
 
 const SECRET = 'example-lp-secret-4be2d9';
+/** EXAMPLE_API_TOKEN: in production configuration, the conversations route needs it. */
+const API_TOKEN = 'example-api-token-91d0c4e7a2';
 
 for (const host of HOST_NAMES) {
     describe(`echo example × LivePerson stand-in, ${host} host (integration, loopback HTTP)`, function () {
@@ -25,7 +27,7 @@ for (const host of HOST_NAMES) {
             const url = await sandbox.start();
             logger = capturingLogger();
             example = await startExample(
-                { port: 0, livePerson: { accountId: sandbox.accountId, clientId: sandbox.clientId, clientSecret: SECRET, csdsUrl: url } },
+                { port: 0, apiToken: API_TOKEN, livePerson: { accountId: sandbox.accountId, clientId: sandbox.clientId, clientSecret: SECRET, csdsUrl: url } },
                 logger,
                 { host }
             );
@@ -37,6 +39,7 @@ for (const host of HOST_NAMES) {
             await sandbox.stop();
             for (const line of logger.lines) {
                 expect(line).not.to.include(SECRET);
+                expect(line).not.to.include(API_TOKEN);
                 expect(line).not.to.match(/eyJ[\w-]+\.eyJ/);
             }
         });
@@ -44,7 +47,7 @@ for (const host of HOST_NAMES) {
         const post = (body: unknown, raw?: string) =>
             fetch(`${example.url}/api/liveperson/conversations`, {
                 method: 'POST',
-                headers: { 'content-type': 'application/json' },
+                headers: { 'content-type': 'application/json', authorization: `Bearer ${API_TOKEN}` },
                 body: raw ?? JSON.stringify(body),
             });
 
@@ -84,6 +87,14 @@ for (const host of HOST_NAMES) {
             const notJson = await post(undefined, '{"consumerId": ');
             expect(notJson.status).to.equal(400);
             expect(((await notJson.json()) as { error: string }).error).to.match(/^Bad request/);
+            for (const [name, body] of [
+                ['consumerId', '{"consumerId": "c-\\ud800"}'],
+                ['skillId', '{"consumerId": "c", "skillId": "\\udc00-skill"}'],
+            ]) {
+                const loneSurrogate = await post(undefined, body);
+                expect(loneSurrogate.status, name).to.equal(400);
+                expect(await loneSurrogate.json()).to.deep.equal({ error: `"${name}" must be well-formed Unicode (it has a lone surrogate).` });
+            }
             expect(sandbox.conversations.size).to.equal(0);
         });
 
@@ -179,7 +190,11 @@ for (const host of HOST_NAMES) {
             const storage = new BoundedMemoryStorage({ maxItems: 2 });
             const deduplicationStore = new MemoryDeduplicationStore({ maxEntries: 2 });
             example = await startExample(
-                { port: 0, livePerson: { accountId: sandbox.accountId, clientId: sandbox.clientId, clientSecret: SECRET, csdsUrl: sandbox.url } },
+                {
+                    port: 0,
+                    apiToken: API_TOKEN,
+                    livePerson: { accountId: sandbox.accountId, clientId: sandbox.clientId, clientSecret: SECRET, csdsUrl: sandbox.url },
+                },
                 logger,
                 {
                     host,

@@ -29,7 +29,7 @@ describe('npm run start:agents (echo bot on the Agents SDK host, embedded sandbo
 
     it('says on its start-up line that the Agents SDK host runs the echo bot', () => {
         expect(started.output()).to.match(
-            /^Echo bot \(Microsoft 365 Agents SDK host\) listening on http:\/\/localhost:\d+, with an embedded 8x8 and LivePerson sandbox/m
+            /^Echo bot \(Microsoft 365 Agents SDK host\) listening on http:\/\/127\.0\.0\.1:\d+, with an embedded 8x8 and LivePerson sandbox/m
         );
     });
 

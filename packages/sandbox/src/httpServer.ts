@@ -17,6 +17,8 @@ export interface StandInResponse {
     status: number;
     body?: unknown;
     headers?: Record<string, string>;
+    /** Send the headers at once, then the body (padded with spaces to `bytes`) one byte every `intervalMs`. */
+    trickle?: { intervalMs: number; bytes: number };
 }
 
 export type StandInHandler = (request: StandInRequest) => Promise<StandInResponse> | StandInResponse;
@@ -75,6 +77,10 @@ export class StandInServer {
                 text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
                 headers['content-type'] ??= 'application/json';
             }
+            if (answer.trickle) {
+                trickle(res, answer.status, headers, text ?? '', answer.trickle);
+                return;
+            }
             res.writeHead(answer.status, headers);
             res.end(text);
         } catch (err) {
@@ -82,6 +88,24 @@ export class StandInServer {
             res.end(JSON.stringify({ message: `stand-in error: ${(err as Error).message}` }));
         }
     }
+}
+
+/** Writes the headers, then `text` padded with spaces to `bytes`, one byte per `intervalMs` (until the client goes). */
+function trickle(res: ServerResponse, status: number, headers: Record<string, string>, text: string, options: { intervalMs: number; bytes: number }): void {
+    const body = Buffer.from(text.padEnd(options.bytes, ' '));
+    res.writeHead(status, headers);
+    res.flushHeaders();
+    let sent = 0;
+    const timer = setInterval(() => {
+        if (sent >= body.length) {
+            clearInterval(timer);
+            res.end();
+            return;
+        }
+        res.write(body.subarray(sent, sent + 1));
+        sent++;
+    }, options.intervalMs);
+    res.on('close', () => clearInterval(timer));
 }
 
 /** Starts a node:http server on 127.0.0.1 (port 0 = any free port); resolves with it and its base URL (no trailing slash). */

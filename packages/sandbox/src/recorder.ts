@@ -26,6 +26,14 @@ export interface FaultSpec {
     retryAfterSeconds?: number;
     /** Wait this long before answering. */
     delayMs?: number;
+    /**
+     * Answer the headers at once, then the body one byte every `trickleMs` (a vendor that stalls mid-answer: each
+     * byte arrives well within a per-chunk body timeout, the whole never does). Give `status` too for routes that
+     * answer without a body.
+     */
+    trickleMs?: number;
+    /** With `trickleMs`: bytes to drip, the body padded with spaces (JSON stays valid). Default 1,000. */
+    trickleBytes?: number;
     /** How many matching requests it applies to (default 1). */
     times?: number;
 }

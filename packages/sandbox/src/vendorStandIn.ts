@@ -4,7 +4,7 @@ import { RequestRecorder, type FaultSpec } from './recorder';
 
 /**
  * What every vendor stand-in shares: a loopback server, a recorder of every request it answered, injected faults
- * (status, `Retry-After`, delay) applied before the vendor logic, and background deliveries that `stop()` waits for.
+ * (status, `Retry-After`, delay, a trickled answer) applied around the vendor logic, and background deliveries that `stop()` waits for.
  * A vendor adds its routes (`handle`) and how its errors look (`faultBody`).
  */
 export abstract class VendorStandIn {
@@ -78,6 +78,7 @@ export abstract class VendorStandIn {
         } else {
             answer = await this.handle(request);
         }
+        if (fault?.trickleMs !== undefined) answer = { ...answer, trickle: { intervalMs: fault.trickleMs, bytes: fault.trickleBytes ?? 1000 } };
         this.recorder.record({
             method: request.method,
             path: request.path,

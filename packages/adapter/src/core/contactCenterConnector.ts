@@ -1,16 +1,23 @@
 import { ActivityTypes, applyConversationReference, type ConversationReference, type PlainActivity, type ResourceResponse } from './activity';
 import { waitForDelay } from './activityHelpers';
 import { BoundedMemoryStorage } from './boundedMemoryStorage';
-import { ConversationQueue } from './conversationQueue';
+import { bodyUnfinished, closeAfterAnswer } from './connectionClose';
+import { ConversationQueue, type QueueRefusal } from './conversationQueue';
 import { ConversationRecords } from './conversationRecords';
 import { MemoryDeduplicationStore, type DeduplicationStore } from './deduplicationStore';
 import { WebhookRequestError } from './errors';
 import { isPermanentFailure, type EventFailure, type EventFailureCounts } from './eventFailures';
 import { readRawBody, writeResponse, type WebhookRequest, type WebhookResponse } from './http';
 import { consoleLogger, describeError, type Logger } from './logger';
+import { rateLimited } from './rateLimitedLogger';
 import type { StorageLike } from './storage';
 import { TurnScope, type EventMapping, type TurnRunner, type VendorEvent } from './turn';
 import type { WebhookPipelineOptions } from './webhookOptions';
+
+/** `1 event`, `2 events`. */
+function events(count: number): string {
+    return `${count} event${count === 1 ? '' : 's'}`;
+}
 
 /**
  * The vendor protocol core of one adapter: the webhook pipeline and the outbound loop, written once for every vendor
@@ -33,18 +40,23 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
     private readonly deduplication: DeduplicationStore;
     private readonly queue: ConversationQueue;
     private readonly maxBodyBytes: number;
+    private readonly bodyTimeoutMs: number;
     private readonly ackDeadlineMs: number;
     private readonly deduplicationTtlMs: number;
     private readonly onEventFailure: ((failure: EventFailure) => void) | undefined;
     private readonly failures: EventFailureCounts = { permanent: 0, retryable: 0 };
 
     protected constructor(options: WebhookPipelineOptions, recordPrefix: string) {
-        this.logger = options.logger ?? consoleLogger;
+        this.logger = rateLimited(options.logger ?? consoleLogger, options.logRateLimit);
         this.storage = options.storage ?? new BoundedMemoryStorage();
         this.deduplication = options.deduplicationStore ?? new MemoryDeduplicationStore();
-        this.queue = new ConversationQueue(options.maxConcurrentTurns ?? 32, (conversationId) => this.records.release(conversationId));
+        this.queue = new ConversationQueue(options.maxConcurrentTurns ?? 32, (conversationId) => this.records.release(conversationId), {
+            maxPerKey: options.maxQueuedEventsPerConversation ?? 100,
+            maxTotal: options.maxQueuedEvents ?? 10_000,
+        });
         this.records = new ConversationRecords<TRecord>(this.storage, recordPrefix, (conversationId) => this.queue.has(conversationId));
         this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+        this.bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
         this.ackDeadlineMs = options.ackDeadlineMs ?? 2500;
         this.deduplicationTtlMs = options.deduplicationTtlMs ?? 24 * 60 * 60 * 1000;
         this.onEventFailure = options.onEventFailure;
@@ -100,10 +112,11 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
     abstract close(): Promise<void>;
 
     /**
-     * Handles one vendor webhook request, in this order: POST only (405) and the raw body within its cap (413); the
-     * vendor's verification and parsing (401/403/400); de-duplication by vendor event id; then per event, in its
-     * conversation's order: read the record → map → write it if changed → resolve attachments (the vendor's I/O, e.g.
-     * download URLs) → receipts alongside the turns → turns.
+     * Handles one vendor webhook request, in this order: POST only (405) and the raw body within its cap and time
+     * (413/408, the connection closed); the vendor's verification and parsing (401/403/400); de-duplication by vendor
+     * event id; room in the conversation queues (503, the claims released, so the vendor delivers it again later); then
+     * per event, in its conversation's order: read the record → map → write it if changed → resolve attachments (the
+     * vendor's I/O, e.g. download URLs) → receipts alongside the turns → turns.
      * Answers 200 when the turns finished within the ack deadline, or at the deadline while they go on; 500 (and the
      * de-duplication entry released, so the vendor's retry runs it) when a turn failed.
      * Never throws: every failure becomes a status with a JSON `{ error }` message, and a log line.
@@ -113,33 +126,17 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
             if ((req.method ?? 'POST').toUpperCase() !== 'POST') {
                 throw new WebhookRequestError(405, `Method ${req.method} is not allowed; webhooks are POST.`);
             }
-            const rawBody = await readRawBody(req, this.maxBodyBytes);
+            const rawBody = await readRawBody(req, this.maxBodyBytes, this.bodyTimeoutMs);
             const events = await this.parseWebhook(rawBody, rawBody === undefined ? req.body : undefined, req.headers);
-            const runs: Promise<void>[] = [];
-            for (const event of events) {
-                const key = event.deduplicationKey && `${this.vendor}:${event.deduplicationKey}`;
-                if (key && !(await this.deduplication.claim(key, this.deduplicationTtlMs))) {
-                    this.logger.debug(`${this.vendor}: duplicate event ${event.deduplicationKey} ignored`);
-                    continue;
-                }
-                const handled = this.queue.run(event.conversationId, async () => {
-                    const mapping = await this.resolveAttachments(event, await this.mapWithRecord(event));
-                    const receipts = this.acknowledge(event, mapping);
-                    for (const activity of mapping.activities) await this.runTurn(activity, runTurn);
-                    await receipts;
-                });
-                runs.push(handled.catch((err) => this.eventFailed(event, key, err)));
-            }
+            const claimed = await this.claimNew(events);
+            // Checked and queued in one synchronous step, so concurrent webhooks cannot both take the last place.
+            const full = this.queue.refusal(claimed.map(({ event }) => event.conversationId));
+            if (full) throw await this.refuseForNow(claimed, full);
+            const runs = claimed.map(({ event, key }) => this.handleInOrder(event, key, runTurn));
             const status = await this.answerWithin(runs);
             writeResponse(res, status, status === 200 ? undefined : { error: 'The bot failed to handle this event; retry later.' });
         } catch (err) {
-            if (err instanceof WebhookRequestError) {
-                this.logger.warn(`${this.vendor} webhook refused with ${err.status}: ${err.message}`);
-                writeResponse(res, err.status, { error: err.message }, err.status === 405 ? { Allow: 'POST' } : {});
-            } else {
-                this.logger.error(`${this.vendor} webhook failed: ${describeError(err)}`);
-                writeResponse(res, 500, { error: 'Internal error while handling the webhook.' });
-            }
+            this.answerError(req, res, err);
         }
     }
 
@@ -187,6 +184,60 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
      */
     protected inConversationOrder<T>(conversationId: string, task: () => Promise<T>): Promise<T> {
         return this.queue.run(conversationId, task, false);
+    }
+
+    /** The events not seen before (claimed in the de-duplication store), each with its key; duplicates are skipped. */
+    private async claimNew(events: TEvent[]): Promise<Array<{ event: TEvent; key: string | undefined }>> {
+        const claimed: Array<{ event: TEvent; key: string | undefined }> = [];
+        for (const event of events) {
+            const key = event.deduplicationKey && `${this.vendor}:${event.deduplicationKey}`;
+            if (key && !(await this.deduplication.claim(key, this.deduplicationTtlMs))) {
+                this.logger.debug(`${this.vendor}: duplicate event ${event.deduplicationKey} ignored`);
+                continue;
+            }
+            claimed.push({ event, key });
+        }
+        return claimed;
+    }
+
+    /** One event in its conversation's order: record → map → attachments → receipts alongside its turns. */
+    private handleInOrder(event: TEvent, key: string | undefined, runTurn: TurnRunner): Promise<void> {
+        const handled = this.queue.run(event.conversationId, async () => {
+            const mapping = await this.resolveAttachments(event, await this.mapWithRecord(event));
+            const receipts = this.acknowledge(event, mapping);
+            for (const activity of mapping.activities) await this.runTurn(activity, runTurn);
+            await receipts;
+        });
+        return handled.catch((err) => this.eventFailed(event, key, err));
+    }
+
+    /** The 503 for a webhook the queues have no room for, after releasing its claims so the vendor's redelivery runs. */
+    private async refuseForNow(claimed: Array<{ key: string | undefined }>, full: QueueRefusal): Promise<WebhookRequestError> {
+        await Promise.all(claimed.map(({ key }) => key && this.deduplication.release(key)));
+        const [where, option] = full.limit === 'perKey' ? [`of conversation ${full.key}`, 'maxQueuedEventsPerConversation'] : ['in all', 'maxQueuedEvents'];
+        return new WebhookRequestError(
+            503,
+            `The bot is busy: ${events(full.waiting)} ${where} waiting or running, and this webhook brings ${full.adding} more, ` +
+                `over the ${full.max} allowed (${option}). Deliver this webhook again later.`
+        );
+    }
+
+    /**
+     * Answers a refused or failed webhook with its status and a JSON `{ error }`. When the body was not read to its end
+     * (413, 408, 405…), the answer says `Connection: close` and the connection is closed once it is sent, so the rest of
+     * the body is never read.
+     */
+    private answerError(req: WebhookRequest, res: WebhookResponse, err: unknown): void {
+        const close = bodyUnfinished(req);
+        const headers: Record<string, string> = close ? { Connection: 'close' } : {};
+        if (err instanceof WebhookRequestError) {
+            this.logger.warn(`${this.vendor} webhook refused with ${err.status}: ${err.message}`);
+            writeResponse(res, err.status, { error: err.message }, err.status === 405 ? { ...headers, Allow: 'POST' } : headers);
+        } else {
+            this.logger.error(`${this.vendor} webhook failed: ${describeError(err)}`);
+            writeResponse(res, 500, { error: 'Internal error while handling the webhook.' }, headers);
+        }
+        if (close) closeAfterAnswer(req, res);
     }
 
     /**

@@ -12,9 +12,21 @@ export interface WebhookRequest {
     body?: unknown | undefined;
     rawBody?: Buffer | string | undefined;
     readableEnded?: boolean | undefined;
+    /** False while the body has not been received to its end (Node's `IncomingMessage.complete`). */
+    complete?: boolean | undefined;
+    /** The connection, closed after answering a request whose body was not read to its end. */
+    socket?: ConnectionSocket | null | undefined;
     on?(event: string, listener: (...args: any[]) => void): unknown;
     removeListener?(event: string, listener: (...args: any[]) => void): unknown;
+    pause?(): unknown;
     resume?(): unknown;
+}
+
+/** What the adapter uses of a request's connection (a `net.Socket`). */
+export interface ConnectionSocket {
+    destroyed?: boolean | undefined;
+    destroy(): unknown;
+    destroySoon?(): unknown;
 }
 
 /**
@@ -29,6 +41,11 @@ export interface WebhookResponse {
     status?(code: number): unknown;
     send?(body?: unknown): unknown;
     header?(name: string, value: unknown): unknown;
+    /** The connection (botbuilder's `Response` has it; a Node `ServerResponse` too). */
+    socket?: ConnectionSocket | null | undefined;
+    /** True once the answer was handed to the connection (Node `ServerResponse`). */
+    writableFinished?: boolean | undefined;
+    once?(event: string, listener: (...args: any[]) => void): unknown;
 }
 
 /** Reads one header as a single string (first value of a repeated header). */
@@ -38,16 +55,19 @@ export function headerValue(headers: IncomingHttpHeaders, name: string): string 
 }
 
 /**
- * Gets the raw body bytes of a webhook request, capped at `limit` bytes.
+ * Gets the raw body bytes of a webhook request, capped at `limit` bytes and `timeoutMs` ms.
  *
  * Order: `req.rawBody`, a Buffer/string `req.body`, then the unread request stream. A request whose body a
  * framework already parsed into an object, with no raw bytes kept, yields `undefined`: the caller decides
  * (with signature verification on, that is a server configuration error, never a reason to skip it).
+ *
+ * A body declared or found over the cap is a 413 and one that has not fully arrived within `timeoutMs` a 408; the
+ * rest of it is left unread (the stream is paused, never drained), so the answer must close the connection
+ * (see `connectionClose.ts`).
  */
-export async function readRawBody(req: WebhookRequest, limit: number): Promise<Buffer | undefined> {
+export async function readRawBody(req: WebhookRequest, limit: number, timeoutMs = Number.POSITIVE_INFINITY): Promise<Buffer | undefined> {
     const declared = Number(headerValue(req.headers, 'content-length'));
     if (Number.isFinite(declared) && declared > limit) {
-        req.resume?.();
         throw new WebhookRequestError(413, `Request body of ${declared} bytes is over the ${limit}-byte limit.`);
     }
     const known = req.rawBody ?? (Buffer.isBuffer(req.body) || typeof req.body === 'string' ? req.body : undefined);
@@ -61,10 +81,10 @@ export async function readRawBody(req: WebhookRequest, limit: number): Promise<B
     if (req.body !== undefined || req.readableEnded || typeof req.on !== 'function') {
         return undefined;
     }
-    return readStream(req, limit);
+    return readStream(req, limit, timeoutMs);
 }
 
-function readStream(req: WebhookRequest, limit: number): Promise<Buffer> {
+function readStream(req: WebhookRequest, limit: number, timeoutMs: number): Promise<Buffer> {
     return new Promise<Buffer>((resolve, reject) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -72,19 +92,22 @@ function readStream(req: WebhookRequest, limit: number): Promise<Buffer> {
         const finish = (err?: Error, body?: Buffer) => {
             if (settled) return;
             settled = true;
+            clearTimeout(timer);
             req.removeListener?.('data', onData);
             req.removeListener?.('end', onEnd);
             req.removeListener?.('error', onError);
             req.removeListener?.('aborted', onAborted);
-            if (err) reject(err);
-            else resolve(body as Buffer);
+            if (err) {
+                // Stop reading: a stream left flowing without listeners would drain the rest of the body.
+                req.pause?.();
+                chunks.length = 0;
+                reject(err);
+            } else resolve(body as Buffer);
         };
         const onData = (chunk: Buffer | string) => {
             const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
             size += buf.length;
             if (size > limit) {
-                // Keep draining so the 413 can still be written on this connection.
-                req.resume?.();
                 finish(new WebhookRequestError(413, `Request body is over the ${limit}-byte limit.`));
                 return;
             }
@@ -93,6 +116,10 @@ function readStream(req: WebhookRequest, limit: number): Promise<Buffer> {
         const onEnd = () => finish(undefined, Buffer.concat(chunks, size));
         const onError = (err: Error) => finish(new WebhookRequestError(400, `Request body could not be read: ${err.message}`));
         const onAborted = () => finish(new WebhookRequestError(400, 'Request was aborted by the client.'));
+        const timer =
+            timeoutMs === Number.POSITIVE_INFINITY
+                ? undefined
+                : setTimeout(() => finish(new WebhookRequestError(408, `Request body did not arrive in full within ${timeoutMs} ms.`)), timeoutMs);
         req.on!('data', onData);
         req.on!('end', onEnd);
         req.on!('error', onError);

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FormData, Pool } from 'undici';
+import { withDeadline } from './deadline';
 import { VendorApiError } from './errors';
 import type { Logger } from './logger';
 import { backoffDelay, isRetryableStatus, parseRetryAfter, resolveRetryOptions, type ResolvedRetryOptions, type RetryOptions } from './retryPolicy';
@@ -9,7 +10,7 @@ export interface VendorHttpClientOptions {
     /** Vendor name used in errors (`8x8`, `liveperson`). */
     vendor: string;
     retry?: RetryOptions;
-    /** Per-attempt timeout for headers and body, in ms. Default 10,000. */
+    /** Deadline of one attempt, connection, headers and whole body included, in ms. Default 10,000. */
     timeoutMs?: number;
     /** Keep-alive connections per vendor host. Default 64. */
     connectionsPerHost?: number;
@@ -47,7 +48,9 @@ export interface VendorResponse<T = unknown> {
 /**
  * The only place an adapter talks HTTP to its vendor: keep-alive connection pooling (undici), retries with
  * backoff + jitter on network errors, 408, 429 (honouring `Retry-After`) and 5xx, one token refresh on 401,
- * and errors ({@link VendorApiError}) that name the operation and status but never a secret.
+ * and errors ({@link VendorApiError}) that name the operation and status but never a secret. Every attempt has one
+ * deadline for connection, headers and whole body, and all attempts of a call fit in its budget (`retry.budgetMs`), so
+ * a vendor that stalls, even one that trickles its answer a byte at a time, holds a turn for a bounded time.
  *
  * undici rather than axios: the outbound call dominates a webhook turn's cost, and axios's Node adapter costs
  * several times more per request (see docs/architecture.md, performance notes). The retry loop is written here because it
@@ -64,17 +67,29 @@ export class VendorHttpClient {
         this.timeoutMs = options.timeoutMs ?? 10_000;
     }
 
-    /** Sends `req`, retrying as described above; resolves with a 2xx answer or rejects with {@link VendorApiError}. */
+    /**
+     * Sends `req`, retrying as described above; resolves with a 2xx answer or rejects with {@link VendorApiError}.
+     * Each attempt has one deadline for everything (connection, headers, body): `timeoutMs`, or what is left of the
+     * call's budget (`retry.budgetMs`) if that is less; no backoff or `Retry-After` wait starts that would end past the budget.
+     */
     async send<T = unknown>(req: VendorRequest): Promise<VendorResponse<T>> {
+        const budgetEndsAt = Date.now() + this.retry.budgetMs;
+        const outOfBudget = `no time left for another attempt within the call's ${this.retry.budgetMs} ms budget (retry.budgetMs)`;
         let refreshed = false;
+        let outcome: AttemptOutcome | undefined;
+        let networkError: unknown;
+        let attemptsMade = 0;
         for (let attempt = 1; ; attempt++) {
-            let outcome: { status: number; headers: Record<string, string | string[] | undefined>; body: unknown } | undefined;
-            let networkError: unknown;
             // Outside the try: a failure to get credentials (e.g. a token request that failed) is that call's own
             // error, already retried there, not a network error of this one.
             const headers = { ...(typeof req.headers === 'function' ? await req.headers() : req.headers) };
+            const timeLeft = budgetEndsAt - Date.now();
+            if (timeLeft <= 0) throw this.failure(req, outcome, attemptsMade, networkError, outOfBudget);
+            outcome = undefined;
+            networkError = undefined;
+            attemptsMade++;
             try {
-                outcome = await this.attempt(req, headers);
+                outcome = await withDeadline(Math.min(this.timeoutMs, timeLeft), (signal) => this.attempt(req, headers, signal));
             } catch (err) {
                 networkError = err;
             }
@@ -108,6 +123,7 @@ export class VendorHttpClient {
             if (!retryable || attempt >= this.retry.maxAttempts) {
                 throw this.failure(req, outcome, attempt, networkError);
             }
+            if (Date.now() + wait >= budgetEndsAt) throw this.failure(req, outcome, attempt, networkError, outOfBudget);
             this.options.logger.debug(
                 `${this.options.vendor} ${req.operation}: attempt ${attempt} failed (${outcome ? `HTTP ${outcome.status}` : 'network error'}), retrying in ${wait} ms`
             );
@@ -136,7 +152,7 @@ export class VendorHttpClient {
         return pool;
     }
 
-    private async attempt(req: VendorRequest, headers: Record<string, string>) {
+    private async attempt(req: VendorRequest, headers: Record<string, string>, signal: AbortSignal): Promise<AttemptOutcome> {
         let body: string | FormData | undefined;
         if (req.body !== undefined) {
             if (typeof req.body === 'string' || req.body instanceof FormData) {
@@ -149,7 +165,7 @@ export class VendorHttpClient {
         }
         // The origin's pool directly: undici's top-level request() (and an Agent) parse and dispatch more per call.
         const { origin, path } = splitUrl(req.url);
-        const response = await this.pool(origin).request({ path, method: req.method, headers, body });
+        const response = await this.pool(origin).request({ path, method: req.method, headers, body, signal });
         const text = await response.body.text();
         const contentType = firstHeader(response.headers['content-type']) ?? '';
         let parsed: unknown = text === '' ? undefined : text;
@@ -163,13 +179,7 @@ export class VendorHttpClient {
         return { status: response.statusCode, headers: response.headers, body: parsed };
     }
 
-    private failure(
-        req: VendorRequest,
-        outcome: { status: number; body: unknown } | undefined,
-        attempts: number,
-        networkError: unknown,
-        note?: string
-    ): VendorApiError {
+    private failure(req: VendorRequest, outcome: AttemptOutcome | undefined, attempts: number, networkError: unknown, note?: string): VendorApiError {
         const { code, message } = outcome
             ? (this.options.describeError ?? describeErrorBody)(outcome.body)
             : { code: undefined, message: networkErrorText(networkError) };
@@ -184,6 +194,13 @@ export class VendorHttpClient {
         }
         return clean;
     }
+}
+
+/** What one attempt got back, whatever its status. */
+interface AttemptOutcome {
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    body: unknown;
 }
 
 /** `https://host:port/a/b?c` → origin `https://host:port`, path `/a/b?c`. */

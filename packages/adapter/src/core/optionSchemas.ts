@@ -48,8 +48,11 @@ export const botAccount = z.object({ id: requiredString('must be a non-empty str
 /** The options every adapter takes (see `WebhookPipelineOptions`). */
 export const pipelineOptionsShape = {
     maxBodyBytes: integerFrom(1).optional(),
+    bodyTimeoutMs: integerFrom(1).optional(),
     ackDeadlineMs: integerFrom(1).optional(),
     maxConcurrentTurns: integerFrom(1).optional(),
+    maxQueuedEventsPerConversation: integerFrom(1).optional(),
+    maxQueuedEvents: integerFrom(1).optional(),
     deduplicationTtlMs: integerFrom(1).optional(),
     requestTimeoutMs: integerFrom(1).optional(),
     deduplicationStore: withMethods('a de-duplication store', 'claim', 'release').optional(),
@@ -63,10 +66,25 @@ export const pipelineOptionsShape = {
                 baseDelayMs: integerFrom(0).optional(),
                 maxDelayMs: integerFrom(0).optional(),
                 maxRetryAfterMs: integerFrom(0).optional(),
+                budgetMs: integerFrom(1).optional(),
             },
-            { invalid_type_error: 'must be { maxAttempts?, baseDelayMs?, maxDelayMs?, maxRetryAfterMs? }' }
+            { invalid_type_error: 'must be { maxAttempts?, baseDelayMs?, maxDelayMs?, maxRetryAfterMs?, budgetMs? }' }
         )
         .passthrough()
+        .optional(),
+    logRateLimit: z
+        .union(
+            [
+                z.literal(false),
+                z
+                    .object(
+                        { maxRepeats: integerFrom(1).optional(), windowMs: integerFrom(1).optional() },
+                        { invalid_type_error: 'must be false or { maxRepeats?, windowMs? }' }
+                    )
+                    .passthrough(),
+            ],
+            { errorMap: () => ({ message: 'must be false or { maxRepeats?, windowMs? }' }) }
+        )
         .optional(),
 };
 

@@ -8,6 +8,12 @@ export interface RetryOptions {
     maxDelayMs?: number | undefined;
     /** Longest `Retry-After` honoured, in ms; a longer one fails the call at once. Default 30,000. */
     maxRetryAfterMs?: number | undefined;
+    /**
+     * Longest time one vendor call may take, all its attempts and the waits between them included, in ms. Each attempt
+     * ends at `requestTimeoutMs` or at what is left of this budget, whichever comes first, and no wait starts that would
+     * end past it: the call fails instead. Bounds how long one turn slot can be held by a vendor that stalls. Default 30,000.
+     */
+    budgetMs?: number | undefined;
 }
 
 export type ResolvedRetryOptions = Required<RetryOptions>;
@@ -18,6 +24,7 @@ export function resolveRetryOptions(options: RetryOptions = {}): ResolvedRetryOp
         baseDelayMs: options.baseDelayMs ?? 250,
         maxDelayMs: options.maxDelayMs ?? 8_000,
         maxRetryAfterMs: options.maxRetryAfterMs ?? 30_000,
+        budgetMs: options.budgetMs ?? 30_000,
     };
 }
 

@@ -15,6 +15,7 @@ import { fromActivity, fromInvokeResponse } from './outboundMapper';
 import { toActivities, type EightByEightConversationRecord, type InboundMapping } from './inboundMapper';
 import { resolveEightByEightOptions, type EightByEightAdapterOptions, type ResolvedEightByEightOptions } from './options';
 import { EightByEightSignatureVerifier, readDeliveryHeaders } from './signature';
+import { DEFAULT_SIGNING_KEY_POLICY } from './signingKeys';
 
 /** One 8x8 webhook event accepted by the pipeline. */
 export interface EightByEightInboundEvent extends VendorEvent {
@@ -34,6 +35,7 @@ export class EightByEightConnector extends ContactCenterConnector<EightByEightIn
     readonly client: EightByEightClient;
     private readonly options: ResolvedEightByEightOptions;
     private readonly verifier: EightByEightSignatureVerifier;
+    private readonly keyClient: EightByEightClient;
 
     constructor(options: EightByEightAdapterOptions) {
         const resolved = resolveEightByEightOptions(options);
@@ -48,16 +50,32 @@ export class EightByEightConnector extends ContactCenterConnector<EightByEightIn
             logger: this.logger,
         });
         this.client = new EightByEightClient(http, resolved.baseUrl, resolved.apiKey, resolved.tenant);
+        // Key lookups get a client of their own: one attempt (a failure is answered 503 and 8x8 redelivers), and its own
+        // pool, so a slow key server holds no connection the Chat Gateway calls need. The verifier sets the deadline.
+        this.keyClient = new EightByEightClient(
+            new VendorHttpClient({
+                vendor: '8x8',
+                retry: { maxAttempts: 1 },
+                timeoutMs: resolved.signingKeys?.fetchTimeoutMs ?? DEFAULT_SIGNING_KEY_POLICY.fetchTimeoutMs,
+                describeError: describeEightByEightError,
+                secrets: () => [resolved.apiKey],
+                logger: this.logger,
+            }),
+            resolved.baseUrl,
+            resolved.apiKey,
+            resolved.tenant
+        );
         this.verifier = new EightByEightSignatureVerifier({
             jwkUrls: (kid) => resolved.jwkUrlTemplates.map((template) => template.split('{kid}').join(encodeURIComponent(kid))),
-            fetchJwk: (url) => this.client.fetchJwk(url),
+            fetchJwk: (url) => this.keyClient.fetchJwk(url),
             maxClockSkewMs: resolved.maxClockSkewMs,
+            signingKeys: resolved.signingKeys,
         });
         warnIfSignaturesOff(this.logger, 'EightByEightAdapter', resolved.verifySignatures);
     }
 
     async close(): Promise<void> {
-        await this.client.close();
+        await Promise.all([this.client.close(), this.keyClient.close()]);
     }
 
     protected override async parseWebhook(

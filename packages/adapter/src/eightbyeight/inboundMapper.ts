@@ -5,6 +5,7 @@
 import { ActivityTypes, type Attachment, type ChannelAccount, type PlainActivity } from '../core/activity';
 import { InboundActivityList, personalConversation } from '../core/activityList';
 import { submittedText } from '../core/cardConversion';
+import { encodePathSegment } from '../core/safeText';
 import {
     cardActionValueSchema,
     quickReplyValueSchema,
@@ -224,7 +225,8 @@ function fileAttachment(file: { id: string; type?: string; preSignedUrl?: string
         contentType: mediaType(file.fileName, file.type),
         contentUrl:
             file.preSignedUrl ||
-            `${serviceUrl}/chat-gateway/v1/conversations/${encodeURIComponent(conversationId)}/attachments/${encodeURIComponent(file.id)}/content`,
+            `${serviceUrl}/chat-gateway/v1/conversations/${encodePathSegment(conversationId, '8x8: the conversation id')}/attachments/` +
+                `${encodePathSegment(file.id, '8x8: the attachment id')}/content`,
         name: file.fileName || file.id,
     };
 }
@@ -254,7 +256,8 @@ const EXTENSION_TYPES: Record<string, string> = {
 /** A MIME type for an 8x8 attachment: from the file extension, else from 8x8's `type` (image/video/audio/file). */
 export function mediaType(fileName: string | undefined, kind: string | undefined): string {
     const extension = fileName?.includes('.') ? fileName.split('.').pop()!.toLowerCase() : '';
-    if (EXTENSION_TYPES[extension]) return EXTENSION_TYPES[extension];
+    // Object.hasOwn: the extension comes from the webhook, and "x.constructor" must not find Object.prototype's.
+    if (Object.hasOwn(EXTENSION_TYPES, extension)) return EXTENSION_TYPES[extension];
     if (kind === 'image' || kind === 'video' || kind === 'audio') return `${kind}/*`;
     return 'application/octet-stream';
 }

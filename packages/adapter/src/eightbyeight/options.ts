@@ -11,6 +11,7 @@ import {
     validateOptions,
 } from '../core/optionSchemas';
 import type { WebhookPipelineOptions } from '../core/webhookOptions';
+import type { SigningKeyPolicy } from './signingKeys';
 
 /**
  * Hand-back to the bot after a human agent finishes: 8x8's post-agent-assignment
@@ -73,6 +74,22 @@ export interface EightByEightAdapterOptions extends WebhookPipelineOptions {
      * Default 300,000 (5 minutes); 0 turns the check off.
      */
     maxClockSkewMs?: number | undefined;
+    /**
+     * How public signing keys (https://developer.8x8.com/actions-events/reference/getjwkpublickey-1) are looked up and
+     * remembered. A webhook names its key id before anything proves it comes from 8x8, so lookups are limited:
+     * - `fetchTimeoutMs` (default 3,000): one deadline for a lookup at all `jwkUrlTemplates`, connect to body; a lookup
+     *   past it is a 503. Apart from `requestTimeoutMs`, and never retried within a request (8x8 redelivers on 503).
+     * - `lookupsPerSecond` (default 1) and `lookupBurst` (default 5): a token bucket for lookups of key ids not seen
+     *   before, across all requests; beyond it the request is answered 503 at once (8x8 redelivers, so a real new key
+     *   is not lost; a forger gets nothing).
+     * - `unknownKeyTtlMs` (default 300,000): a key id 8x8 does not know is refused with 401 this long without asking again.
+     * - `failureTtlMs` (default 10,000): a failed lookup (error, timeout, unusable key) is answered 503 this long without asking again.
+     * - `refreshAfterMs` (default 24 h): a key is looked up again, in the background, this long after it was fetched;
+     *   it is used meanwhile and dropped only if 8x8 no longer knows it.
+     *
+     * Keys that verified a signature are kept apart, by last use: unknown key ids never evict them.
+     */
+    signingKeys?: SigningKeyPolicy | undefined;
     /** When set, webhooks whose `x-8x8-tenant-id` is not in the list are refused with 403. */
     allowedTenantIds?: string[] | undefined;
     /** When set, webhooks whose `x-8x8-customer-id` is not in the list are refused with 403. */
@@ -120,6 +137,24 @@ const optionsSchema = z
             .min(1, 'must be a non-empty list of URLs containing "{kid}"')
             .optional(),
         maxClockSkewMs: integerFrom(0, 'a non-negative integer').optional(),
+        signingKeys: z
+            .object(
+                {
+                    fetchTimeoutMs: integerFrom(1).optional(),
+                    lookupsPerSecond: z
+                        .number({ invalid_type_error: 'must be a positive number' })
+                        .positive('must be a positive number')
+                        .finite('must be a positive number')
+                        .optional(),
+                    lookupBurst: integerFrom(1).optional(),
+                    unknownKeyTtlMs: integerFrom(1).optional(),
+                    failureTtlMs: integerFrom(1).optional(),
+                    refreshAfterMs: integerFrom(1).optional(),
+                },
+                { invalid_type_error: 'must be { fetchTimeoutMs?, lookupsPerSecond?, lookupBurst?, unknownKeyTtlMs?, failureTtlMs?, refreshAfterMs? }' }
+            )
+            .passthrough()
+            .optional(),
         allowedTenantIds: stringList.optional(),
         allowedCustomerIds: stringList.optional(),
         maxAttachmentBytes: integerFrom(1).optional(),

@@ -6,6 +6,7 @@ import { ActivityTypes, type Attachment, type CardAction, type PlainActivity } f
 import { ADAPTIVE_CARD_CONTENT_TYPE, validAdaptiveCard } from '../core/adaptiveCards';
 import { toAdaptiveCard } from '../core/cardConversion';
 import { ActivityMappingError } from '../core/errors';
+import { encodePathSegment } from '../core/safeText';
 import { quickReplyChoices } from '../core/suggestedActions';
 import { QUICK_REPLIES_CONTENT_TYPE } from './inboundMapper';
 import type { EightByEightHandBackOptions } from './options';
@@ -41,7 +42,7 @@ export interface EightByEightHandoffContext {
     handBack?: EightByEightHandBackOptions | false | undefined;
 }
 
-const conversationPath = (id: string) => `/chat-gateway/v1/conversations/${encodeURIComponent(id)}`;
+const conversationPath = (id: string) => `/chat-gateway/v1/conversations/${encodePathSegment(id, '8x8: the conversation id')}`;
 
 /**
  * Maps one outbound activity to the Chat Gateway requests that carry it (in order). Throws

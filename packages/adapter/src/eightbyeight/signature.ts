@@ -3,19 +3,21 @@
  * https://developer.8x8.com/actions-events/docs/validating-webhook-events documents it:
  * `x-8x8-signature` is a compact JWS with a detached, unencoded payload (RFC 7515 + RFC 7797 `b64:false`), RS256,
  * over the compact JSON `{"checksum","cid","eid","retry","tid","tt"}` where `checksum` is the unsigned CRC32
- * (decimal) of the raw body and the rest come from the `x-8x8-*` headers. Keys are fetched by `kid` and cached.
+ * (decimal) of the raw body and the rest come from the `x-8x8-*` headers. Keys are fetched by `kid` (`signingKeys.ts`).
  *
  * Why node:crypto and not a JOSE library: the header is parsed and pinned here anyway (RS256, `b64:false`, `crit`,
  * `kid`), which leaves one RSASSA-PKCS1-v1_5/SHA-256 check over `<header>.<payload>`: a single `crypto.verify` call,
  * run on libuv's thread pool so the RSA arithmetic stays off the event loop. A generic JWS library adds a dependency
  * and re-parses and copies what is checked here already.
  */
-import { createPublicKey, verify as verifySignature, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { verify as verifySignature } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import { LRUCache } from 'lru-cache';
 import { WebhookRequestError } from '../core/errors';
 import { headerValue } from '../core/http';
 import type { WebhookRequest } from '../core/http';
+import { SigningKeys, type SigningKeyPolicy } from './signingKeys';
+
+export { importRs256Key } from './signingKeys';
 
 /** The `x-8x8-*` delivery headers of a webhook, read once. */
 export interface EightByEightDeliveryHeaders {
@@ -61,27 +63,36 @@ export interface EightByEightSignatureVerifierOptions {
     fetchJwk(url: string): Promise<Record<string, unknown> | undefined>;
     /** See {@link EightByEightAdapterOptions.maxClockSkewMs}; 0 = no check. */
     maxClockSkewMs: number;
-    now?: () => number;
+    /** How keys are looked up and remembered; see {@link SigningKeyPolicy}. */
+    signingKeys?: SigningKeyPolicy | undefined;
+    now?: (() => number) | undefined;
 }
 
-const KEY_ID = /^[A-Za-z0-9_.-]{1,128}$/;
+/**
+ * The shape of 8x8's key ids: its examples are `key1` and `EXaiWfZe20eSjklZ70074w` (a "JWK UUID" in base64url), i.e.
+ * the base64url alphabet; 64 characters leave room for a textual UUID. Nothing else reaches a key URL: no `.` or `..`,
+ * `/`, `\`, `%`, whitespace or control characters.
+ */
+const KEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const INTEGER = /^\d{1,16}$/;
 
 /**
- * Verifies webhook signatures; public keys are cached by `kid` (24 h), unknown key ids for 5 minutes, so forged
- * `kid`s cannot make this server fetch keys on every request.
+ * Verifies webhook signatures. Keys come from {@link SigningKeys}: looked up by `kid` once, with a deadline and a rate
+ * limit on new key ids, unknown and failed key ids remembered apart from the real keys.
  */
 export class EightByEightSignatureVerifier {
-    private readonly keys = new LRUCache<string, Promise<KeyObject | undefined>>({ max: 256, ttl: 24 * 60 * 60 * 1000 });
+    private readonly keys: SigningKeys;
     private readonly now: () => number;
 
     constructor(private readonly options: EightByEightSignatureVerifierOptions) {
         this.now = options.now ?? Date.now;
+        this.keys = new SigningKeys({ jwkUrls: options.jwkUrls, fetchJwk: options.fetchJwk, policy: options.signingKeys, now: this.now });
     }
 
     /**
      * Resolves when the request is signed by 8x8; otherwise rejects with {@link WebhookRequestError}:
-     * 401 for a missing, malformed, stale or forged signature or an unknown key; 503 when the key could not be fetched.
+     * 401 for a missing, malformed, stale or forged signature or an unknown key; 503 when the key could not be fetched
+     * (now or within the last `failureTtlMs`) or too many new key ids are being looked up.
      */
     async verify(rawBody: Buffer, delivery: EightByEightDeliveryHeaders): Promise<void> {
         const { signature } = delivery;
@@ -104,22 +115,7 @@ export class EightByEightSignatureVerifier {
             throw new WebhookRequestError(401, 'x-8x8-signature is not a detached compact JWS (<header>..<signature>).');
         }
         const [protectedHeader, , signaturePart] = parts;
-        let header: { alg?: unknown; kid?: unknown; b64?: unknown; crit?: unknown };
-        try {
-            header = JSON.parse(Buffer.from(protectedHeader, 'base64url').toString('utf8'));
-        } catch {
-            throw new WebhookRequestError(401, 'x-8x8-signature has an unreadable protected header.');
-        }
-        if (header?.alg !== 'RS256' || header.b64 !== false) {
-            throw new WebhookRequestError(401, 'x-8x8-signature must be RS256 with an unencoded payload (b64: false).');
-        }
-        // RFC 7515 §4.1.11: extensions listed in `crit` must be understood; `b64` (RFC 7797) is the only one here.
-        if (header.crit !== undefined && !(Array.isArray(header.crit) && header.crit.every((name) => name === 'b64'))) {
-            throw new WebhookRequestError(401, 'x-8x8-signature lists critical header parameters this server does not understand.');
-        }
-        if (typeof header.kid !== 'string' || !KEY_ID.test(header.kid)) {
-            throw new WebhookRequestError(401, 'x-8x8-signature has no usable key id (kid).');
-        }
+        const kid = checkProtectedHeader(protectedHeader);
         const skew = this.options.maxClockSkewMs;
         if (skew > 0) {
             const distance = Math.abs(this.now() - Number(delivery.transmissionTime));
@@ -130,8 +126,8 @@ export class EightByEightSignatureVerifier {
                 );
             }
         }
-        const key = await this.key(header.kid);
-        if (!key) throw new WebhookRequestError(401, `x-8x8-signature names an unknown key id "${header.kid}".`);
+        const key = await this.keys.get(kid);
+        if (!key) throw new WebhookRequestError(401, `x-8x8-signature names an unknown key id "${kid}".`);
         const payload = signedPayload(rawBody, delivery as Required<EightByEightDeliveryHeaders>);
         // RS256 = RSASSA-PKCS1-v1_5 with SHA-256 over the JWS signing input (RFC 7515 §5.2, RFC 7797 §3).
         const valid = await new Promise<boolean>((resolve) =>
@@ -140,56 +136,39 @@ export class EightByEightSignatureVerifier {
             )
         );
         if (!valid) throw new WebhookRequestError(401, 'x-8x8-signature does not match the request.');
-    }
-
-    private key(kid: string): Promise<KeyObject | undefined> {
-        let pending = this.keys.get(kid);
-        if (!pending) {
-            pending = this.loadKey(kid);
-            this.keys.set(kid, pending);
-            // Failures are not cached (a later delivery may succeed); unknown ids are, but only for 5 minutes.
-            pending.then(
-                (key) => {
-                    if (!key) this.keys.set(kid, pending!, { ttl: 5 * 60 * 1000 });
-                },
-                () => this.keys.delete(kid)
-            );
-        }
-        return pending;
-    }
-
-    private async loadKey(kid: string): Promise<KeyObject | undefined> {
-        for (const url of this.options.jwkUrls(kid)) {
-            let jwk: Record<string, unknown> | undefined;
-            try {
-                jwk = await this.options.fetchJwk(url);
-            } catch (err) {
-                throw new WebhookRequestError(503, `The 8x8 signing key "${kid}" could not be fetched; retry later.`, { cause: err });
-            }
-            if (jwk) return importRs256Key(jwk, kid);
-        }
-        return undefined;
+        this.keys.verified(kid, key);
     }
 }
 
 /**
- * A JWK as an RS256 verification key: an RSA public key of at least 2048 bits (RFC 7518 §3.3), whose `alg` and `use`,
- * when given, allow RS256 signatures. Anything else is a 503: the key server answered, but not with a usable key.
+ * The rules RFC 7515 and RFC 7797 set for this JWS header, and what 8x8 documents: a JSON object; `alg` RS256 (the one
+ * algorithm 8x8 uses, never taken from the key or anything else); `b64: false` (the payload is the JSON above, not
+ * base64url) which RFC 7797 §6 requires to be listed in `crit`; `crit` a non-empty list of names this code understands
+ * (only `b64`), without repeats (RFC 7515 §4.1.11); `kid` of 8x8's shape. Key-carrying parameters (`jku`, `jwk`,
+ * `x5u`, `x5c`) are ignored: the key only ever comes from 8x8's key URL for `kid`. Returns the `kid`.
  */
-export function importRs256Key(jwk: Record<string, unknown>, kid: string): KeyObject {
-    const unusable = (why: string, cause?: unknown) =>
-        new WebhookRequestError(503, `The 8x8 signing key "${kid}" is not a usable RS256 key (${why}).`, cause === undefined ? undefined : { cause });
-    if (jwk.kty !== 'RSA') throw unusable(`kty is ${JSON.stringify(jwk.kty)}, not "RSA"`);
-    if (jwk.alg !== undefined && jwk.alg !== 'RS256') throw unusable(`alg is ${JSON.stringify(jwk.alg)}`);
-    if (jwk.use !== undefined && jwk.use !== 'sig') throw unusable(`use is ${JSON.stringify(jwk.use)}`);
-    let key: KeyObject;
+function checkProtectedHeader(protectedHeader: string): string {
+    let header: unknown;
     try {
-        // Only the public members: a JWK that also carried private ones must not become a private key here.
-        key = createPublicKey({ key: { kty: 'RSA', n: jwk.n, e: jwk.e } as JsonWebKey, format: 'jwk' });
-    } catch (err) {
-        throw unusable('unreadable n / e', err);
+        header = JSON.parse(Buffer.from(protectedHeader, 'base64url').toString('utf8'));
+    } catch {
+        throw new WebhookRequestError(401, 'x-8x8-signature has an unreadable protected header.');
     }
-    const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-    if (bits < 2048) throw unusable(`${bits}-bit modulus, 2048 required`);
-    return key;
+    if (typeof header !== 'object' || header === null || Array.isArray(header)) {
+        throw new WebhookRequestError(401, 'x-8x8-signature has a protected header that is not a JSON object.');
+    }
+    const { alg, b64, crit, kid } = header as Record<string, unknown>;
+    if (alg !== 'RS256' || b64 !== false) {
+        throw new WebhookRequestError(401, 'x-8x8-signature must be RS256 with an unencoded payload (b64: false).');
+    }
+    if (!Array.isArray(crit) || !crit.includes('b64')) {
+        throw new WebhookRequestError(401, 'x-8x8-signature has b64: false without "b64" in crit (RFC 7797 §6 requires it).');
+    }
+    if (!crit.every((name) => name === 'b64') || crit.length !== 1) {
+        throw new WebhookRequestError(401, 'x-8x8-signature lists critical header parameters this server does not understand (only "b64", once).');
+    }
+    if (typeof kid !== 'string' || !KEY_ID.test(kid)) {
+        throw new WebhookRequestError(401, 'x-8x8-signature has no usable key id (kid): 1 to 64 letters, digits, "-" or "_" expected.');
+    }
+    return kid;
 }

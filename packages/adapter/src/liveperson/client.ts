@@ -1,4 +1,5 @@
-import { VendorApiError } from '../core/errors';
+import { ConfigurationError, VendorApiError } from '../core/errors';
+import { encodePathSegment } from '../core/safeText';
 import type { VendorHttpClient } from '../core/httpClient';
 import { describeLivePersonError } from './errors';
 import { isRelativePath, type LivePersonTempUrl } from './files';
@@ -122,7 +123,7 @@ export class LivePersonClient {
             const response = await this.http.send<T>({
                 operation,
                 method: 'POST',
-                url: `${base}/api/account/${encodeURIComponent(this.options.accountId)}${path}`,
+                url: `${base}/api/account/${encodePathSegment(this.options.accountId, 'LivePerson: the account id', ConfigurationError)}${path}`,
                 headers: async () => {
                     usedAppJwt = await this.auth.appJwt();
                     const headers: Record<string, string> = {

@@ -4,6 +4,7 @@ import { BoundedMemoryStorage } from '../core/boundedMemoryStorage';
 import { ContactCenterConnector } from '../core/contactCenterConnector';
 import { ConversationClosedError, UnsupportedOperationError } from '../core/errors';
 import { isHandoffInitiation } from '../core/handoff';
+import { isWellFormedText } from '../core/safeText';
 import { acceptParsed } from '../core/parseResult';
 import { headerValue, parseJsonBody, requireRawBody, type WebhookRequest } from '../core/http';
 import { VendorHttpClient } from '../core/httpClient';
@@ -107,6 +108,7 @@ export class LivePersonConnector extends ContactCenterConnector<LivePersonInboun
         if (!options || typeof options.consumerId !== 'string' || options.consumerId.trim() === '') {
             throw new TypeError(`${owner}.openConversation(): consumerId is required (a non-empty string).`);
         }
+        if (!isWellFormedText(options.consumerId)) throw new TypeError(`${owner}.openConversation(): consumerId is not well-formed Unicode.`);
         if (options.skillId !== undefined && (typeof options.skillId !== 'string' || options.skillId === '')) {
             throw new TypeError(`${owner}.openConversation(): skillId must be a non-empty string when given.`);
         }

@@ -4,8 +4,26 @@
  * the adapter relies on a field, so a malformed notification gets a 400 that names the field.
  */
 import { z } from 'zod';
+import { nestingProblem } from '../core/nestingDepth';
 import type { WebhookParseResult } from '../core/parseResult';
+import { forLog, isWellFormedText, NOT_WELL_FORMED } from '../core/safeText';
 import { describeSchemaIssues } from '../core/schemaIssues';
+
+/**
+ * Most changes one notification may carry; more is a 400. LivePerson documents no maximum: its examples carry one
+ * change, and it batches a few of one conversation when they happen together. Each change may cost the adapter about
+ * five vendor calls (ACCEPT, READ, the bot's typing, reply and ACTIVE), so without a bound one signed notification of
+ * 1,000 changes made 5,000 calls. 100 is far above any batch LivePerson sends, and bounds what one notification can
+ * cost to a few hundred calls.
+ */
+export const MAX_CHANGES_PER_NOTIFICATION = 100;
+
+/**
+ * An id that becomes part of a storage key, a URL or `from.id` (conversation, dialog, participant ids): it must be
+ * well-formed Unicode, as `encodeURIComponent` throws on a lone surrogate (see `core/safeText.ts`).
+ */
+const idSchema = z.string().refine(isWellFormedText, NOT_WELL_FORMED);
+const nonEmptyIdSchema = z.string().min(1).refine(isWellFormedText, NOT_WELL_FORMED);
 
 const quickReplySchema = z
     .object({
@@ -50,12 +68,12 @@ export type LivePersonMessagingEvent = z.infer<typeof knownEventSchema>;
 const messagingChangeSchema = z
     .object({
         sequence: z.number().int().nonnegative().optional(),
-        originatorId: z.string().optional(),
-        originatorMetadata: z.object({ id: z.string().optional(), role: z.string().optional() }).passthrough().optional(),
+        originatorId: idSchema.optional(),
+        originatorMetadata: z.object({ id: idSchema.optional(), role: z.string().optional() }).passthrough().optional(),
         serverTimestamp: z.number().optional(),
         event: z.object({ type: z.string() }).passthrough(),
-        conversationId: z.string().min(1).optional(),
-        dialogId: z.string().min(1).optional(),
+        conversationId: nonEmptyIdSchema.optional(),
+        dialogId: nonEmptyIdSchema.optional(),
         messageAudience: z.string().optional(),
         metadata: z.array(z.unknown()).optional(),
     })
@@ -78,10 +96,10 @@ export interface LivePersonMessagingChange {
     [field: string]: unknown;
 }
 
-const participantSchema = z.object({ id: z.string(), role: z.string() }).passthrough();
+const participantSchema = z.object({ id: idSchema, role: z.string() }).passthrough();
 const dialogSchema = z
     .object({
-        dialogId: z.string(),
+        dialogId: idSchema,
         dialogType: z.string().optional(),
         state: z.string().optional(),
         closedBy: z.string().optional(),
@@ -94,7 +112,7 @@ const conversationChangeSchema = z
         type: z.string(),
         result: z
             .object({
-                convId: z.string().min(1),
+                convId: nonEmptyIdSchema,
                 conversationDetails: z
                     .object({
                         participants: z.array(participantSchema).optional(),
@@ -137,15 +155,32 @@ export type ParsedLivePersonNotification = WebhookParseResult<{ type: string; ch
 export const MESSAGING_NOTIFICATION = 'ms.MessagingEventNotification';
 export const CONVERSATION_NOTIFICATION = 'cqm.ExConversationChangeNotification';
 
+/** Limits of {@link parseLivePersonNotification}. */
+export interface NotificationLimits {
+    /** Most changes per notification; default {@link MAX_CHANGES_PER_NOTIFICATION}. */
+    maxChanges?: number | undefined;
+}
+
 /**
  * Validates a webhook body. Unknown notification types and unknown event types are not errors (LivePerson adds
- * them over time): they come back as `unknown` so the adapter can answer 200 and log them.
+ * them over time): they come back as `unknown` so the adapter can answer 200 and log them. Invalid (400): a body
+ * nested deeper than `MAX_BODY_NESTING` levels (see `core/nestingDepth.ts`), more than `limits.maxChanges` changes,
+ * ids that are not well-formed Unicode, and fields the adapter relies on missing or of the wrong type.
  */
-export function parseLivePersonNotification(body: unknown): ParsedLivePersonNotification {
+export function parseLivePersonNotification(body: unknown, limits: NotificationLimits = {}): ParsedLivePersonNotification {
+    const tooDeep = nestingProblem(body, 5);
+    if (tooDeep) return { kind: 'invalid', problem: tooDeep };
     const envelope = notificationSchema.safeParse(body);
     if (!envelope.success) return { kind: 'invalid', problem: describeSchemaIssues(envelope.error) };
     const { type, body: inner } = envelope.data;
-    if (type !== MESSAGING_NOTIFICATION && type !== CONVERSATION_NOTIFICATION) return { kind: 'unknown', type };
+    if (type !== MESSAGING_NOTIFICATION && type !== CONVERSATION_NOTIFICATION) return { kind: 'unknown', type: forLog(type) };
+    const maxChanges = limits.maxChanges ?? MAX_CHANGES_PER_NOTIFICATION;
+    if (inner.changes.length > maxChanges) {
+        return {
+            kind: 'invalid',
+            problem: `body.changes has ${inner.changes.length} changes, more than the ${maxChanges} one notification may carry (nothing was handled)`,
+        };
+    }
     const changes: LivePersonChange[] = [];
     for (const [index, raw] of inner.changes.entries()) {
         const where = `body.changes[${index}]`;
@@ -159,7 +194,7 @@ export function parseLivePersonNotification(body: unknown): ParsedLivePersonNoti
         if (!parsed.success) return { kind: 'invalid', problem: describeSchemaIssues(parsed.error, 3, where) };
         const eventType = parsed.data.event.type;
         if (!['ContentEvent', 'RichContentEvent', 'AcceptStatusEvent', 'ChatStateEvent'].includes(eventType)) {
-            changes.push({ kind: 'unknown', description: `${where}.event.type "${eventType}"` });
+            changes.push({ kind: 'unknown', description: `${where}.event.type "${forLog(eventType)}"` });
             continue;
         }
         const event = knownEventSchema.safeParse(parsed.data.event);

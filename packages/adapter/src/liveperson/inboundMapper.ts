@@ -73,7 +73,7 @@ export interface InboundMapping {
 const ROLE_NAMES: Record<string, string> = { ASSIGNED_AGENT: 'Agent', AGENT: 'Agent', MANAGER: 'Manager', CONTROLLER: 'LivePerson', READER: 'Agent' };
 
 function displayName(role: string): string {
-    return ROLE_NAMES[role] ?? 'Agent';
+    return Object.hasOwn(ROLE_NAMES, role) ? ROLE_NAMES[role] : 'Agent';
 }
 
 /** The conversation a messaging change belongs to (`conversationId`, or `dialogId` in older payloads). */

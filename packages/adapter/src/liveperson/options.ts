@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { botAccount, httpUrl, integerFrom, nonEmptyString, pipelineOptionsShape, requiredString, validateOptions } from '../core/optionSchemas';
+import { isWellFormedText } from '../core/safeText';
 import type { WebhookPipelineOptions } from '../core/webhookOptions';
 import { LIVEPERSON_MAX_FILE_BYTES } from './files';
 
@@ -128,7 +129,7 @@ export type ResolvedLivePersonOptions = LivePersonAdapterOptions & {
     botAccount: { id: string; name?: string };
 };
 
-const credential = requiredString('is required (from the LivePerson app installation)');
+const credential = requiredString('is required (from the LivePerson app installation)').refine(isWellFormedText, 'must be well-formed Unicode text');
 
 const optionsSchema = z
     .object({

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { SigningKey } from 'botbuilder-contact-center-sandbox';
 import { WebhookRequestError } from '../../src/core/errors';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { EightByEightSignatureVerifier, importRs256Key, signedPayload, type EightByEightDeliveryHeaders } from '../../src/eightbyeight/signature';
 
 describe('8x8 webhook signature (detached JWS, RS256, b64:false)', () => {
@@ -143,19 +143,75 @@ describe('8x8 webhook signature (detached JWS, RS256, b64:false)', () => {
         expect(fetches).to.deep.equal(['https://keys/new/nope', 'https://keys/legacy/nope']);
     });
 
-    it('answers 503 (so 8x8 retries) when the key cannot be fetched, and tries again next time', async () => {
+    it('answers 503 (so 8x8 retries) when the key cannot be fetched, remembers the failure for failureTtlMs, then tries again', async () => {
         let failing = true;
+        let clock = now;
+        let attempts = 0;
         const v = new EightByEightSignatureVerifier({
             jwkUrls: (kid) => [`https://keys/${kid}`],
             fetchJwk: async () => {
+                attempts++;
                 if (failing) throw new Error('ECONNREFUSED');
                 return key.publicJwk;
             },
             maxClockSkewMs: 0,
+            signingKeys: { failureTtlMs: 10_000 },
+            now: () => clock,
         });
         expect((await rejection(v.verify(body, headers()))).status).to.equal(503);
         failing = false;
+        clock += 9_999;
+        expect((await rejection(v.verify(body, headers()))).status).to.equal(503);
+        expect(attempts).to.equal(1);
+        clock += 1;
         await v.verify(body, headers());
+        expect(attempts).to.equal(2);
+    });
+
+    it('applies the JWS header rules of RFC 7515 / RFC 7797: b64:false needs crit ["b64"], RS256 only, an object, no unknown crit', async () => {
+        const v = verifier();
+        /** A header signed with the real key over the real payload: only the header rule can refuse it. */
+        const signedWith = (protectedHeader: Record<string, unknown> | unknown[] | null) => {
+            const h = Buffer.from(JSON.stringify(protectedHeader)).toString('base64url');
+            const payload = signedPayload(body, headers() as Required<EightByEightDeliveryHeaders>);
+            return `${h}..${sign('sha256', Buffer.from(`${h}.${payload}`), key.privateKey).toString('base64url')}`;
+        };
+        // The genuine header, built the same way, verifies: the refusals below are the header's doing.
+        await v.verify(body, headers({ signature: signedWith({ b64: false, crit: ['b64'], kid: 'key1', alg: 'RS256' }) }));
+        const refusal = async (protectedHeader: Record<string, unknown> | unknown[] | null) =>
+            (await rejection(v.verify(body, headers({ signature: signedWith(protectedHeader) })))).message;
+        const crit = 'x-8x8-signature has b64: false without "b64" in crit (RFC 7797 §6 requires it).';
+        expect(await refusal({ alg: 'RS256', b64: false, kid: 'key1' })).to.equal(crit);
+        expect(await refusal({ alg: 'RS256', b64: false, crit: [], kid: 'key1' })).to.equal(crit);
+        expect(await refusal({ alg: 'RS256', b64: false, crit: 'b64', kid: 'key1' })).to.equal(crit);
+        expect(await refusal({ alg: 'RS256', b64: false, crit: ['exp'], kid: 'key1' })).to.equal(crit);
+        const unknown = 'x-8x8-signature lists critical header parameters this server does not understand (only "b64", once).';
+        expect(await refusal({ alg: 'RS256', b64: false, crit: ['b64', 'b64'], kid: 'key1' })).to.equal(unknown);
+        expect(await refusal({ alg: 'RS256', b64: false, crit: ['b64', 'alg'], kid: 'key1' })).to.equal(unknown);
+        expect(await refusal({ alg: 'RS256', b64: false, crit: ['b64', 7], kid: 'key1' })).to.equal(unknown);
+        const rs256 = 'x-8x8-signature must be RS256 with an unencoded payload (b64: false).';
+        for (const alg of ['none', 'rs256', 'RS512', 'PS256', 'HS256', ['RS256']]) {
+            expect(await refusal({ alg, b64: false, crit: ['b64'], kid: 'key1' }), JSON.stringify(alg)).to.equal(rs256);
+        }
+        expect(await refusal({ alg: 'RS256', b64: 'false', crit: ['b64'], kid: 'key1' })).to.equal(rs256);
+        expect(await refusal({ alg: 'RS256', b64: true, crit: ['b64'], kid: 'key1' })).to.equal(rs256);
+        const notObject = 'x-8x8-signature has a protected header that is not a JSON object.';
+        expect(await refusal(null)).to.equal(notObject);
+        expect(await refusal(['RS256'])).to.equal(notObject);
+        expect(await refusal({ alg: 'RS256', b64: false, crit: ['b64'], kid: 7 })).to.match(/no usable key id/);
+        expect(fetches).to.deep.equal(['https://keys/new/key1', 'https://keys/legacy/key1']);
+    });
+
+    it('takes the key only from 8x8 by kid: a key or key URL carried in the header (jwk, jku, x5u) is ignored', async () => {
+        const v = verifier();
+        const attacker = new SigningKey('key1');
+        const h = Buffer.from(
+            JSON.stringify({ alg: 'RS256', b64: false, crit: ['b64'], kid: 'key1', jwk: attacker.publicJwk, jku: 'https://evil/keys', x5u: 'https://evil/x5u' })
+        ).toString('base64url');
+        const payload = signedPayload(body, headers() as Required<EightByEightDeliveryHeaders>);
+        const signature = `${h}..${sign('sha256', Buffer.from(`${h}.${payload}`), attacker.privateKey).toString('base64url')}`;
+        expect((await rejection(v.verify(body, headers({ signature })))).message).to.equal('x-8x8-signature does not match the request.');
+        expect(fetches).to.deep.equal(['https://keys/new/key1', 'https://keys/legacy/key1']);
     });
 
     it('refuses a stale transmission time (replay) unless the check is off', async () => {

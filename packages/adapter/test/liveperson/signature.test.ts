@@ -53,6 +53,47 @@ describe('LivePerson webhook signature', () => {
         expect(rejection(() => verifyLivePersonSignature(reserialised, header, SECRET)).status).to.equal(401);
     });
 
+    it('only the exact encodings of the digest: Base64 with trailing junk, stray characters or no padding, hex with extra characters → 401', () => {
+        const pause = vector('vector-chat-state-pause');
+        const close = vector('vector-conversation-close');
+        const notADigest = 'x-liveperson-signature is not a sha1 digest in hexadecimal or Base64.';
+        const base64 = 'e/TfS0wv1HbvEsMqcBMmFLcMslI=';
+        const hex = '7bf4df4b4c2fd476ef12c32a70132614b70cb252';
+        for (const digest of [
+            `${base64}junk`,
+            `${base64}=`,
+            `${base64}AAAA`,
+            `${base64}==`,
+            base64.slice(0, -1), // no padding
+            `${base64.slice(0, 10)} ${base64.slice(10)}`,
+            `${base64.slice(0, 10)}.${base64.slice(10)}`,
+            'e_TfS0wv1HbvEsMqcBMmFLcMslI=', // base64url
+            'e/TfS0wv1HbvEsMqcBMmFLcMslJ=', // same bytes, non-zero unused bits: not canonical
+            `${hex}00`,
+            `${hex}zz`,
+            `${hex}=`,
+            `${hex.slice(0, 20)} ${hex.slice(20)}`,
+            hex.slice(0, -2),
+            `0x${hex}`,
+        ]) {
+            const err = rejection(() => verifyLivePersonSignature(pause, `sha1=${digest}`, SECRET));
+            expect(err.status, digest).to.equal(401);
+            expect(err.message, digest).to.equal(notADigest);
+        }
+        expect(rejection(() => verifyLivePersonSignature(pause, `sha1=${base64.slice(0, 10)}\n${base64.slice(10)}`, SECRET)).status).to.equal(401);
+        // The exact encodings still pass: documented vectors, hex in either case, sha256 both ways.
+        expect(() => verifyLivePersonSignature(pause, `sha1=${base64}`, SECRET)).not.to.throw();
+        expect(() => verifyLivePersonSignature(pause, `sha1=${hex}`, SECRET)).not.to.throw();
+        expect(() => verifyLivePersonSignature(pause, `sha1=${hex.toUpperCase()}`, SECRET)).not.to.throw();
+        expect(() => verifyLivePersonSignature(close, 'sha1=CKiT6u4nb4Mpi0tdbCbgBXKAF1E=', SECRET)).not.to.throw();
+        const sha256 = livePersonSignature(close, SECRET, 'sha256').slice('sha256='.length);
+        expect(rejection(() => verifyLivePersonSignature(close, `sha256=${sha256}x`, SECRET)).message).to.equal(
+            'x-liveperson-signature is not a sha256 digest in hexadecimal or Base64.'
+        );
+        // A sha1 digest under sha256= (or the reverse) is the wrong length for that algorithm.
+        expect(rejection(() => verifyLivePersonSignature(pause, `sha256=${base64}`, SECRET)).status).to.equal(401);
+    });
+
     it('missing, malformed, wrong-secret and tampered signatures → 401 with a reason, never the expected value', () => {
         const body = vector('vector-chat-state-pause');
         expect(rejection(() => verifyLivePersonSignature(body, undefined, SECRET)).message).to.equal('Missing x-liveperson-signature header.');

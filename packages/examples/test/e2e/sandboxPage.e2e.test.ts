@@ -57,7 +57,14 @@ describe('sandbox page in a real browser (npm start, no vendor variables)', func
     };
 
     it('runs on the default host, botbuilder, and says so on its start-up line', () => {
-        expect(started.output()).to.match(/^Echo bot \(botbuilder v4 host\) listening on http:\/\/localhost:\d+, with an embedded 8x8 and LivePerson sandbox/m);
+        expect(started.output()).to.match(
+            /^Echo bot \(botbuilder v4 host\) listening on http:\/\/127\.0\.0\.1:\d+, with an embedded 8x8 and LivePerson sandbox/m
+        );
+    });
+
+    it('says where it listens: 127.0.0.1, loopback only (HOST unset, no vendor variables), on the port of its URL', () => {
+        const port = new URL(started.url).port;
+        expect(started.output()).to.match(new RegExp(`^  Bound to 127\\.0\\.0\\.1:${port} \\(loopback: this machine only; set HOST to change it\\)\\.$`, 'm'));
     });
 
     it('8x8: the bot greets, echoes a message, and shows typing first', async () => {

@@ -1,7 +1,8 @@
 /**
  * The sandbox's browser page: an 8x8 customer chat (with the agent's desk for handoffs) and a LivePerson agent
  * console, over the two stand-ins. Static files from `web/` (plain JS, no build step) plus a small JSON API the page
- * calls, and a server-sent-events stream that tells the page when to refresh.
+ * calls, and a server-sent-events stream that tells the page when to refresh. For this machine's browser only: see
+ * `pageGuards.ts` (loopback, a loopback Host, JSON actions from the page itself).
  */
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import type { EightByEightSandbox } from '../eightbyeight/eightByEightSandbox';
 import { closeServer, listenOnLoopback } from '../httpServer';
 import type { LivePersonSandbox } from '../liveperson/livePersonSandbox';
+import { refuseAction, refuseVisitor } from './pageGuards';
 
 /** Options of {@link SandboxPage}. */
 export interface SandboxPageOptions {
@@ -19,6 +21,8 @@ export interface SandboxPageOptions {
      * "open a conversation" form is forwarded there, so the bot opens it through its adapter as it would in production.
      */
     openLivePersonConversationUrl?: string;
+    /** Sent as `Authorization: Bearer <token>` with the forwarded "open a conversation" form, when that endpoint needs one. */
+    openLivePersonConversationToken?: string | undefined;
 }
 
 type Json = Record<string, any>;
@@ -64,6 +68,8 @@ export class SandboxPage {
     }
 
     private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+        const visitor = refuseVisitor(req);
+        if (visitor) return send(res, visitor.status, { error: visitor.error });
         const url = new URL(req.url ?? '/', 'http://page');
         const path = url.pathname.replace(/\/+$/, '') || '/';
         const method = req.method ?? 'GET';
@@ -83,6 +89,8 @@ export class SandboxPage {
         if (method === 'GET' && path === '/api/state') return send(res, 200, this.state());
         if (method === 'GET' && path === '/api/events') return this.events(req, res);
         if (method !== 'POST') return send(res, 405, { error: `${method} ${path} is not supported.` });
+        const refused = refuseAction(req);
+        if (refused) return send(res, refused.status, { error: refused.error });
         const body = await readJson(req);
         if (body === undefined) return send(res, 400, { error: 'Send a JSON object.' });
         const answer = await this.action(path, body);
@@ -201,7 +209,9 @@ export class SandboxPage {
     private async openLivePersonConversation(body: Json): Promise<{ status: number; body: unknown }> {
         const url = this.options.openLivePersonConversationUrl;
         if (!url) return { status: 501, body: { error: 'No bot endpoint to open conversations with (openLivePersonConversationUrl).' } };
-        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const token = this.options.openLivePersonConversationToken;
+        const headers: Record<string, string> = { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+        const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
         return { status: response.status, body: await response.json().catch(() => ({ error: `The bot answered ${response.status}.` })) };
     }
 
