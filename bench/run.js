@@ -229,7 +229,8 @@ async function openThroughAdapter(sutUrl, consumers) {
     return inBatches(consumers, 16, async (consumerId) => {
         const response = await fetch(`${sutUrl}/api/liveperson/conversations`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            // The token sut.js gives the example (its conversations route needs one with vendor variables set).
+            headers: { 'content-type': 'application/json', authorization: 'Bearer bench-api-token-0123456789abcdef' },
             body: JSON.stringify({ consumerId }),
         });
         if (response.status !== 201) throw new Error(`opening a conversation answered ${response.status}: ${await response.text()}`);

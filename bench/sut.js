@@ -23,6 +23,8 @@ const { Pool } = require('undici');
 const [contender, vendor, standInJson, boundsArg] = process.argv.slice(2);
 const standIn = JSON.parse(standInJson);
 const bounds = boundsArg === undefined ? undefined : Number(boundsArg);
+/** The example's API token for the bench's own conversation opening (not a secret: loopback only). */
+const BENCH_API_TOKEN = 'bench-api-token-0123456789abcdef';
 const silent = { debug() {}, info() {}, warn() {}, error: (m) => process.stderr.write(`${m}\n`) };
 
 function rss() {
@@ -90,7 +92,12 @@ async function startAdapter(host) {
     const config =
         vendor === '8x8'
             ? { port: 0, eightByEight: { apiKey: standIn.apiKey, baseUrl: standIn.url } }
-            : { port: 0, livePerson: { accountId: standIn.accountId, clientId: standIn.clientId, clientSecret: standIn.clientSecret, csdsUrl: standIn.url } };
+            : {
+                  port: 0,
+                  // The example's conversations route needs a bearer token in production configuration (run.js sends it).
+                  apiToken: BENCH_API_TOKEN,
+                  livePerson: { accountId: standIn.accountId, clientId: standIn.clientId, clientSecret: standIn.clientSecret, csdsUrl: standIn.url },
+              };
     const { BoundedMemoryStorage, MemoryDeduplicationStore } = require('botbuilder-contact-center/protocol');
     const state =
         bounds === undefined

@@ -180,7 +180,6 @@ export async function startExample(
         s.requestTimeout = 15_000;
         s.headersTimeout = 10_000;
         s.keepAliveTimeout = 5_000;
-        s.maxRequestsPerSocket = 1_000;
         s.once('error', reject);
         s.listen(config.port, listenAddress, () => resolve(s));
     });

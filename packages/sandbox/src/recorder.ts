@@ -36,6 +36,11 @@ export interface FaultSpec {
     trickleBytes?: number;
     /** How many matching requests it applies to (default 1). */
     times?: number;
+    /**
+     * The error body to answer with instead of the vendor's usual one, built from the request (e.g. a vendor error
+     * that repeats the request's credentials back, as some gateways do): for tests that secrets stay masked.
+     */
+    body?: (request: { headers: Record<string, string | string[] | undefined>; body: unknown }) => unknown;
 }
 
 /** Records requests and lets tests wait for them; holds injected faults. */

@@ -72,7 +72,7 @@ export abstract class VendorStandIn {
             const { body, headers } = this.faultBody(fault.status);
             answer = {
                 status: fault.status,
-                body,
+                body: fault.body ? fault.body({ headers: request.headers, body: request.json }) : body,
                 headers: { ...headers, ...(fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {}) },
             };
         } else {

@@ -183,8 +183,17 @@ export class VendorHttpClient {
         const { code, message } = outcome
             ? (this.options.describeError ?? describeErrorBody)(outcome.body)
             : { code: undefined, message: networkErrorText(networkError) };
-        const detail = this.scrub([note, message].filter(Boolean).join('; '));
-        return new VendorApiError(this.options.vendor, req.operation, outcome?.status, code && this.scrub(code), detail, attempts);
+        return this.vendorError(req.operation, outcome?.status, { code, message: [note, message].filter(Boolean).join('; ') }, attempts);
+    }
+
+    /**
+     * A {@link VendorApiError} from what the vendor said, with every secret and token masked **before** the text is cut
+     * to length (cutting first could leave the start of a token in a log line).
+     */
+    vendorError(operation: string, status: number | undefined, said: VendorErrorDescription, attempts: number): VendorApiError {
+        const detail = cutToLength(this.scrub(said.message), 300);
+        const code = said.code === undefined ? undefined : cutToLength(this.scrub(said.code), 100);
+        return new VendorApiError(this.options.vendor, operation, status, code, detail, attempts);
     }
 
     private scrub(text: string): string {
@@ -194,6 +203,11 @@ export class VendorHttpClient {
         }
         return clean;
     }
+}
+
+/** `text`, cut to `max` characters with an ellipsis. */
+function cutToLength(text: string, max: number): string {
+    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 /** What one attempt got back, whatever its status. */
@@ -237,11 +251,11 @@ export type VendorErrorReader = (body: unknown) => VendorErrorDescription;
  */
 export function describeErrorBody(body: unknown): VendorErrorDescription {
     if (body === undefined || body === null) return { message: '' };
-    if (typeof body !== 'object') return { message: String(body).slice(0, 200) };
+    if (typeof body !== 'object') return { message: String(body) };
     const b = body as Record<string, any>;
     const errors = Array.isArray(b.errors) ? b.errors : b.errors ? [b.errors] : [];
     const first = errors[0];
     const code: unknown = (first && typeof first === 'object' ? first.code : undefined) ?? b.code ?? b.error;
     const message: unknown = b.message ?? b.title ?? b.detail ?? b.error_description ?? (typeof first === 'string' ? first : first?.message);
-    return { code: code === undefined ? undefined : String(code), message: String(message ?? JSON.stringify(body)).slice(0, 200) };
+    return { code: code === undefined ? undefined : String(code), message: String(message ?? JSON.stringify(body)) };
 }

@@ -8,7 +8,7 @@ export function describeEightByEightError(body: unknown): VendorErrorDescription
     const fault = (body as { fault?: { faultstring?: unknown; detail?: { errorcode?: unknown } } } | undefined)?.fault;
     if (fault && typeof fault === 'object') {
         const code = fault.detail?.errorcode;
-        return { code: code === undefined ? undefined : String(code), message: String(fault.faultstring ?? '').slice(0, 200) };
+        return { code: code === undefined ? undefined : String(code), message: String(fault.faultstring ?? '') };
     }
     return describeErrorBody(body);
 }

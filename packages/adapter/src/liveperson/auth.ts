@@ -72,9 +72,9 @@ export class LivePersonAuth {
         await this.options.storage.delete([consumerKey(consumerId)]);
     }
 
-    /** Strings to scrub from errors: the client secret and the current AppJWT. */
+    /** Strings to scrub from errors: the client secret, the current AppJWT and every ConsumerJWS this process holds. */
     secrets(): string[] {
-        return [this.options.clientSecret, this.appJwtCache?.token ?? ''].filter(Boolean);
+        return [this.options.clientSecret, this.appJwtCache?.token ?? '', ...this.consumerTokens.values()].filter(Boolean);
     }
 
     private async fetchAppJwt(): Promise<string> {

@@ -62,8 +62,7 @@ export class LivePersonClient {
         const results = Array.isArray(response) ? response : [];
         for (const result of results as Array<Record<string, any>>) {
             if (!isOk(result?.code)) {
-                const { code, message } = describeLivePersonError(result);
-                throw new VendorApiError('liveperson', result?.reqId === profileId ? 'setUserProfile' : 'requestConversation', 200, code, message, 1);
+                throw this.http.vendorError(result?.reqId === profileId ? 'setUserProfile' : 'requestConversation', 200, describeLivePersonError(result), 1);
             }
         }
         const created = (results as Array<Record<string, any>>).find((r) => r?.reqId === conversationId)?.body?.conversationId;
@@ -110,8 +109,7 @@ export class LivePersonClient {
         const body = { kind: 'req', id: this.nextId(), type, body: requestBody, ...(metadata ? { metadata } : {}) };
         const response = await this.call<Record<string, any>>(operation, consumerId, '/messaging/consumer/conversation/send?v=3', body);
         if (response && typeof response === 'object' && response.code !== undefined && !isOk(response.code)) {
-            const { code, message } = describeLivePersonError(response);
-            throw new VendorApiError('liveperson', operation, 200, code, message, 1);
+            throw this.http.vendorError(operation, 200, describeLivePersonError(response), 1);
         }
         return response;
     }

@@ -11,9 +11,9 @@ export function describeLivePersonError(body: unknown): VendorErrorDescription {
         const inner = b.body;
         if (inner && typeof inner === 'object') {
             const text = [inner.title, inner.details ?? inner.msg].filter(Boolean).join(': ');
-            return { code: String(inner.errorCode ?? b.code), message: String(text).slice(0, 200) };
+            return { code: String(inner.errorCode ?? b.code), message: String(text) };
         }
-        return { code: String(b.code), message: typeof inner === 'string' ? inner.slice(0, 200) : '' };
+        return { code: String(b.code), message: typeof inner === 'string' ? inner : '' };
     }
     return describeErrorBody(body);
 }
