@@ -9,4 +9,4 @@ export { EightByEightAdapter } from './botbuilder/eightByEightAdapter';
 export { LivePersonAdapter } from './botbuilder/livePersonAdapter';
 export { ContactCenterBotAdapter } from './botbuilder/contactCenterBotAdapter';
 export type { BotLogic } from './botbuilder/contactCenterBotAdapter';
-export type { BotbuilderHostOptions } from './botbuilder/choicePromptStyle';
+export type { BotbuilderHostOptions } from './botbuilder/hostOptions';

@@ -6,7 +6,7 @@ import { UnsupportedOperationError } from '../core/errors';
 import type { WebhookRequest, WebhookResponse } from '../core/http';
 import { hostGuards } from '../core/hostGuards';
 import { TurnScope } from '../core/turn';
-import { useQuickReplyPrompts } from './choicePromptStyle';
+import { useQuickReplyPrompts } from '../core/quickReplyPrompts';
 
 /** The bot's turn handler, as passed to `process()` and `continueConversation()` (e.g. `(context) => app.run(context)`). */
 export type AgentLogic = (context: TurnContext) => Promise<unknown>;
@@ -63,7 +63,7 @@ export class ContactCenterAgentsAdapter<TConnector extends AnyConnector> extends
             // The SDK's default handler answers failed turns with two texts to the customer and swallows the error.
             this.onTurnError = undefined as unknown as BaseAdapter['onTurnError'];
         }
-        useQuickReplyPrompts(this, connector, options);
+        useQuickReplyPrompts(this, '@microsoft/agents-hosting-dialogs', connector, options.quickReplyPrompts);
     }
 
     /**

@@ -4,7 +4,8 @@ import type { ContactCenterConnector } from '../core/contactCenterConnector';
 import type { WebhookRequest, WebhookResponse } from '../core/http';
 import { hostGuards } from '../core/hostGuards';
 import { TurnScope } from '../core/turn';
-import { useQuickReplyPrompts, type BotbuilderHostOptions } from './choicePromptStyle';
+import { useQuickReplyPrompts } from '../core/quickReplyPrompts';
+import type { BotbuilderHostOptions } from './hostOptions';
 
 /** The bot's turn handler, as passed to `process()` and `continueConversation()`. */
 export type BotLogic = (context: TurnContext) => Promise<unknown>;
@@ -37,7 +38,7 @@ export class ContactCenterBotAdapter<TConnector extends AnyConnector> extends Bo
     constructor(connector: TConnector, options: BotbuilderHostOptions = {}) {
         super();
         this.connector = connector;
-        useQuickReplyPrompts(this, connector, options);
+        useQuickReplyPrompts(this, 'botbuilder-dialogs', connector, options.quickReplyPrompts);
     }
 
     /**

@@ -1,7 +1,7 @@
 import { EightByEightConnector } from '../eightbyeight/connector';
 import type { EightByEightClient } from '../eightbyeight/client';
 import type { EightByEightAdapterOptions } from '../eightbyeight/options';
-import type { BotbuilderHostOptions } from './choicePromptStyle';
+import type { BotbuilderHostOptions } from './hostOptions';
 import { ContactCenterBotAdapter } from './contactCenterBotAdapter';
 
 /**

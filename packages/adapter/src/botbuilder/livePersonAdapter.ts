@@ -2,7 +2,7 @@ import type { ConversationReference } from 'botbuilder';
 import type { LivePersonClient } from '../liveperson/client';
 import { LivePersonConnector, type OpenConversationOptions } from '../liveperson/connector';
 import type { LivePersonAdapterOptions } from '../liveperson/options';
-import type { BotbuilderHostOptions } from './choicePromptStyle';
+import type { BotbuilderHostOptions } from './hostOptions';
 import { ContactCenterBotAdapter } from './contactCenterBotAdapter';
 
 /**

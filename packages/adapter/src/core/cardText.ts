@@ -7,6 +7,7 @@
  */
 import type { Attachment, CardAction } from './activity';
 import { parseAttachmentContent } from './adaptiveCards';
+import { POSTBACK_ACTION_TYPES } from './suggestedActions';
 
 /** Content types of the Bot Framework cards this library converts (`CardFactory.contentTypes`), by kind. */
 export const BotFrameworkCardTypes = {
@@ -72,7 +73,6 @@ export type ButtonMeaning =
     | { kind: 'link'; title: string; url: string }
     | { kind: 'dropped'; title: string; reason: string };
 
-const POSTBACK_TYPES = new Set(['imBack', 'postBack', 'messageBack']);
 const LINK_TYPES = new Set(['openUrl', 'signin']);
 const HTTP_URL = /^https?:\/\/\S+$/i;
 
@@ -128,7 +128,7 @@ export function readButton(action: CardAction): ButtonMeaning {
     const type = String(action.type ?? '');
     const title = nonEmpty(action.title);
     const value: unknown = action.value;
-    if (POSTBACK_TYPES.has(type)) {
+    if (POSTBACK_ACTION_TYPES.has(type)) {
         const posted = type === 'messageBack' ? (nonEmpty(action.text) ?? value) : value;
         const postedText = textOf(posted) ?? (posted === undefined || posted === null || posted === '' ? title : undefined);
         if (postedText !== undefined) return { kind: 'text', title: title ?? postedText, text: postedText };

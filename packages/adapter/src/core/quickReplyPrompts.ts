@@ -26,6 +26,8 @@ import { createRequire } from 'node:module';
 import { DIALOGS_PACKAGES, findCopies, loadedExports, readVersion, type DialogsCopy, type DialogsPackage, type DialogsPackageName } from './dialogsCopies';
 export type { DialogsPackageName } from './dialogsCopies';
 import { consoleLogger, describeError, type Logger } from './logger';
+import { ConfigurationError } from './errors';
+import { POSTBACK_ACTION_TYPES } from './suggestedActions';
 
 /** When a prompt on a channel is shown as quick replies; outside these limits it keeps the dialogs library's style. */
 export interface QuickReplyPromptLimits {
@@ -110,9 +112,6 @@ interface PatchState {
 /** Shared by every copy of this library loaded in the process (hence `Symbol.for`). */
 const STATE: unique symbol = Symbol.for('botbuilder-contact-center.quickReplyPrompts');
 
-/** The action types the adapters send as quick replies (core/suggestedActions.ts); others keep the library's style. */
-const POSTBACK_TYPES = new Set(['imBack', 'postBack', 'messageBack']);
-
 /** Package folders each logger was already warned about (one warning per copy and logger). */
 const warned = new WeakMap<Logger, Set<string>>();
 
@@ -169,6 +168,23 @@ export function disableQuickReplyPrompts(packageName: DialogsPackageName, option
             delete factory[STATE];
         }
     }
+}
+
+/**
+ * A host constructor's handling of its `quickReplyPrompts` option (default true): validates it, and unless it is
+ * `false` starts {@link startQuickReplyPrompts} for the host's dialogs library and the connector's channel.
+ */
+export function useQuickReplyPrompts(
+    adapter: MiddlewareAdapter,
+    packageName: DialogsPackageName,
+    connector: { vendor: string; logger: Logger },
+    enabled: unknown
+): void {
+    if (enabled !== undefined && typeof enabled !== 'boolean') {
+        throw new ConfigurationError(`${adapter.constructor.name}: option "quickReplyPrompts" must be true or false.`);
+    }
+    if (enabled === false) return;
+    startQuickReplyPrompts(adapter, packageName, connector.vendor, connector.logger);
 }
 
 /**
@@ -283,7 +299,7 @@ function fitsQuickReplies(list: ChoiceLike[], text: string | undefined, limits: 
     return list.every((choice) => {
         const title = choice.action?.title ?? choice.value;
         const type = choice.action?.type ?? 'imBack';
-        return typeof title === 'string' && title.length > 0 && title.length <= limits.maxTitleLength && POSTBACK_TYPES.has(type);
+        return typeof title === 'string' && title.length > 0 && title.length <= limits.maxTitleLength && POSTBACK_ACTION_TYPES.has(type);
     });
 }
 

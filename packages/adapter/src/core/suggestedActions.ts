@@ -1,7 +1,8 @@
 import { ActionTypes, type CardAction } from './activity';
 import { ActivityMappingError } from './errors';
 
-const POSTBACK_TYPES = new Set<string>([ActionTypes.ImBack, ActionTypes.PostBack, ActionTypes.MessageBack]);
+/** The card action types that post text back to the bot (the ones a quick reply or a card's submit can stand for). */
+export const POSTBACK_ACTION_TYPES: ReadonlySet<string> = new Set<string>([ActionTypes.ImBack, ActionTypes.PostBack, ActionTypes.MessageBack]);
 
 /** A suggested action as a vendor quick reply: the button's title and the text a click sends back to the bot. */
 export interface QuickReplyChoice {
@@ -17,7 +18,7 @@ export interface QuickReplyChoice {
  */
 export function quickReplyChoices(vendor: string, actions: CardAction[]): QuickReplyChoice[] {
     return actions.map((action, index) => {
-        if (!POSTBACK_TYPES.has(action.type)) {
+        if (!POSTBACK_ACTION_TYPES.has(action.type)) {
             throw new ActivityMappingError(
                 `${vendor}: suggested action ${index} of type "${action.type}" is not supported; use imBack, postBack or messageBack.`
             );

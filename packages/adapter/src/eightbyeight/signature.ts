@@ -148,6 +148,20 @@ export class EightByEightSignatureVerifier {
  * `x5u`, `x5c`) are ignored: the key only ever comes from 8x8's key URL for `kid`. Returns the `kid`.
  */
 function checkProtectedHeader(protectedHeader: string): string {
+    // 8x8 signs every webhook with the same few headers (one per key): decode and check each once. Only accepted
+    // headers are kept, and only a few, so forged ones cannot grow this.
+    const accepted = acceptedHeaders.get(protectedHeader);
+    if (accepted !== undefined) return accepted;
+    const kid = checkNewProtectedHeader(protectedHeader);
+    if (acceptedHeaders.size < MAX_ACCEPTED_HEADERS) acceptedHeaders.set(protectedHeader, kid);
+    return kid;
+}
+
+/** Protected headers that passed {@link checkNewProtectedHeader}, with their kid. */
+const acceptedHeaders = new Map<string, string>();
+const MAX_ACCEPTED_HEADERS = 32;
+
+function checkNewProtectedHeader(protectedHeader: string): string {
     let header: unknown;
     try {
         header = JSON.parse(Buffer.from(protectedHeader, 'base64url').toString('utf8'));
