@@ -469,7 +469,8 @@ describe('quickReplyPrompts: a bot that loads its dialogs library after creating
             const script = `
                 const { EightByEightAdapter } = require(${JSON.stringify(require.resolve(entry))});
                 const loaded = () => Object.keys(require.cache).some((file) => file.includes(${JSON.stringify(packageName)}));
-                const adapter = new EightByEightAdapter({ apiKey: 'k' });
+                const { MemoryInboxStore } = require(${JSON.stringify(require.resolve('../src/core/memoryInboxStore'))});
+                const adapter = new EightByEightAdapter({ apiKey: 'k', store: new MemoryInboxStore() });
                 const out = { loadedByAdapter: loaded() };
                 const { ChoiceFactory } = require(${JSON.stringify(packageName)});
                 const original = ChoiceFactory.forChannel;

@@ -8,6 +8,8 @@ import { EightByEightSandbox, LivePersonSandbox } from 'botbuilder-contact-cente
 import { ActivityTypes } from '../src/core/activity';
 import { ConversationClosedError, VendorApiError } from '../src/core/errors';
 import type { EventFailure } from '../src/core/eventFailures';
+import type { InboxStore } from '../src/core/inboxStore';
+import { MemoryInboxStore } from '../src/core/memoryInboxStore';
 import { capturingLogger, listen, waitUntil } from './helpers';
 import { hosts, type TestActivity, type TestContext, type TestReference } from './hosts';
 
@@ -15,7 +17,7 @@ type Logic = (context: TestContext) => Promise<void>;
 
 /** What every adapter exposes about failed events (the framework-free connector behind it). */
 interface WithFailureCounts {
-    connector: { failedEvents: { permanent: number; retryable: number } };
+    connector: { failedEvents: { permanent: number; retryable: number; deadLettered: number }; store: InboxStore };
 }
 
 for (const host of hosts) {
@@ -97,7 +99,7 @@ for (const host of hosts) {
             expect(sandbox.recorder.find(() => true, mark)).to.deep.equal([]);
         });
 
-        it('a send the vendor refuses for good (400) is answered 200, logged once with the event id, counted and reported; its redelivery runs no turn', async () => {
+        it('a send the vendor refuses for good (400) is dead-lettered at once: logged once with the event id, counted and reported; its redelivery runs no turn', async () => {
             logic = async (context) => {
                 if (context.activity.type === ActivityTypes.Message) await context.sendActivity(`Echo: ${context.activity.text}`);
             };
@@ -114,27 +116,25 @@ for (const host of hosts) {
             expect(failures).to.have.length(1);
             expect(failures[0]).to.deep.include({ vendor: '8x8', conversationId: id, eventId: first.eventId, permanent: true });
             expect(failures[0].error).to.be.instanceOf(VendorApiError);
-            expect((adapter as unknown as WithFailureCounts).connector.failedEvents).to.deep.equal({ permanent: 1, retryable: 0 });
-            const logged = logger.lines.filter((line) => line.includes(`event ${first.eventId} of conversation ${id} dropped`));
+            expect((adapter as unknown as WithFailureCounts).connector.failedEvents).to.deep.equal({ permanent: 1, retryable: 0, deadLettered: 1 });
+            const logged = logger.lines.filter((line) => line.includes(`event ${first.eventId} of conversation ${id} dead-lettered, as no retry can fix it`));
             expect(logged).to.have.length(1);
+            const [dead] = await (adapter as unknown as WithFailureCounts).connector.store.deadLetters('8x8', 10);
+            expect(dead.event).to.deep.include({ conversationId: id, deduplicationKey: first.eventId });
+            expect(dead.error).to.include('400');
         });
 
-        it('a failure a retry can fix (503 after retries) is answered 500 and counted as retryable; the redelivery runs the turn again', async () => {
+        it('a failure a retry can fix (503 after the client retries) runs again from the inbox and is counted as retryable; nothing is lost', async () => {
             logic = async (context) => {
                 if (context.activity.type === ActivityTypes.Message) await context.sendActivity(`Echo: ${context.activity.text}`);
             };
             const id = await sandbox.startConversation();
             sandbox.injectFault({ path: /\/messages$/, status: 503, times: 4 });
             const first = await sandbox.deliver({ eventType: 'MESSAGE', conversationId: id, data: { text: 'hi', sender: { type: 'user' } } });
-            expect(first.status).to.equal(500);
-            const again = await sandbox.deliver(
-                { eventType: 'MESSAGE', conversationId: id, data: { text: 'hi', sender: { type: 'user' } } },
-                { eventId: first.eventId }
-            );
-            expect(again.status).to.equal(200);
+            expect(first.status).to.equal(200);
             expect(sandbox.botMessages(id).map((m) => m.text)).to.deep.equal(['Echo: hi']);
-            expect(failures.map((f) => f.permanent)).to.deep.equal([false]);
-            expect((adapter as unknown as WithFailureCounts).connector.failedEvents).to.deep.equal({ permanent: 0, retryable: 1 });
+            expect(failures.map((f) => [f.permanent, f.deadLettered, f.attempts])).to.deep.equal([[false, false, 1]]);
+            expect((adapter as unknown as WithFailureCounts).connector.failedEvents).to.deep.equal({ permanent: 0, retryable: 1, deadLettered: 0 });
         });
     });
 
@@ -198,7 +198,7 @@ for (const host of hosts) {
         it('the stand-in refuses what a consumer may not send: the default renders suggested actions as text, the quickReplies option is refused (400)', async () => {
             // Both adapters share one Storage, so the second knows which consumer the conversation belongs to.
             const storage = new host.MemoryStorage();
-            const { adapter, csdsUrl } = await setup({ suggestedActionsRendering: 'quickReplies', storage });
+            const { adapter, csdsUrl } = await setup({ suggestedActionsRendering: 'quickReplies', store: new MemoryInboxStore({ storage }) });
             const reference = await adapter.openConversation({ consumerId: 'c-capabilities' });
             const choices = {
                 type: ActivityTypes.Message,
@@ -218,7 +218,7 @@ for (const host of hosts) {
                 clientId: sandbox.clientId,
                 clientSecret: sandbox.clientSecret,
                 csdsUrl,
-                storage,
+                store: new MemoryInboxStore({ storage }),
                 logger: capturingLogger(),
             });
             adapters.push(plain);

@@ -20,6 +20,7 @@ import { createHandoffInitiation } from '../src/core/handoff';
 import type { Attachment, ChannelAccount, ConversationReference, PlainActivity, ResourceResponse } from '../src/core/activity';
 import type { WebhookRequest, WebhookResponse } from '../src/core/http';
 import type { StorageLike } from '../src/core/storage';
+import { MemoryInboxStore } from '../src/core/memoryInboxStore';
 import type { EightByEightClient } from '../src/eightbyeight/client';
 import type { EightByEightAdapterOptions } from '../src/eightbyeight/options';
 import type { LivePersonClient } from '../src/liveperson/client';
@@ -47,7 +48,12 @@ export type TestLogic = (context: TestContext) => Promise<unknown>;
 
 /** What the tests use of either host's adapter (same class names and options on both hosts). */
 export interface TestAdapter {
+    /** Answers the webhook, then waits until the events it accepted have run (see `forTests`). */
     process(req: WebhookRequest, res: WebhookResponse, logic: TestLogic): Promise<void>;
+    /** The adapter's own `process()`: resolves when the webhook is answered. */
+    processOnly(req: WebhookRequest, res: WebhookResponse, logic: TestLogic): Promise<void>;
+    whenIdle(): Promise<void>;
+    readonly storage: StorageLike;
     sendActivities(context: TestContext, activities: TestActivity[]): Promise<ResourceResponse[]>;
     updateActivity(context: TestContext, activity: TestActivity): Promise<void>;
     deleteActivity(context: TestContext, reference: TestReference): Promise<void>;
@@ -166,6 +172,48 @@ export interface AgentsTestHost extends TestHostBase {
 
 export type TestHost = BotbuilderTestHost | AgentsTestHost;
 
+// ---- how the tests run the adapters ---------------------------------------------------------------------------
+
+/** Inbox settings for tests: retries come quickly, so a failing event reaches its dead letter within the test. */
+export const TEST_INBOX = { retryDelayMs: 5, maxRetryDelayMs: 20, pollMs: 20 };
+
+/**
+ * The SDK's adapter class as the tests use it: an in-memory inbox store unless the test gives one (the default store
+ * is a SQLite file, which tests running side by side must not share), quick retries, and a `process()` that holds the
+ * answer back until the events it accepted have run (`whenIdle()`), so a test (or a vendor stand-in awaiting its
+ * delivery) can look at what the bot did as soon as the answer arrives. The adapter itself answers as soon as the
+ * events are stored: tests of that call `processOnly()`.
+ */
+function forTests<T extends new (...args: any[]) => { process(...args: any[]): Promise<void>; whenIdle(): Promise<void> }>(Adapter: T): T {
+    const Wrapped = class extends Adapter {
+        constructor(...args: any[]) {
+            const options = args[0];
+            super(options && typeof options === 'object' ? { store: new MemoryInboxStore(), ...options, inbox: { ...TEST_INBOX, ...options.inbox } } : options);
+        }
+        async processOnly(...args: any[]): Promise<void> {
+            await super.process(...args);
+        }
+        override async process(req: any, res: any, logic: any): Promise<void> {
+            const end = res.end;
+            let held: unknown[] | undefined;
+            res.end = (...endArgs: unknown[]) => {
+                held = endArgs;
+                return res;
+            };
+            try {
+                await super.process(req, res, logic);
+                await this.whenIdle();
+            } finally {
+                res.end = end;
+                if (held) end.apply(res, held);
+            }
+        }
+    };
+    // Errors name the adapter by its class name (`EightByEightAdapter.process(): …`): keep the SDK class's.
+    Object.defineProperty(Wrapped, 'name', { value: Adapter.name });
+    return Wrapped;
+}
+
 // ---- botbuilder v4 -------------------------------------------------------------------------------------------
 
 type BotbuilderHostAdapter = ContactCenterBotAdapter<any>;
@@ -175,8 +223,8 @@ const asBotbuilderLogic = (logic: TestLogic) => logic as unknown as (context: bo
 
 const botbuilderHost: BotbuilderTestHost = {
     name: 'botbuilder',
-    EightByEightAdapter: BotbuilderEightByEightAdapter as unknown as TestHost['EightByEightAdapter'],
-    LivePersonAdapter: BotbuilderLivePersonAdapter as unknown as TestHost['LivePersonAdapter'],
+    EightByEightAdapter: forTests(BotbuilderEightByEightAdapter) as unknown as TestHost['EightByEightAdapter'],
+    LivePersonAdapter: forTests(BotbuilderLivePersonAdapter) as unknown as TestHost['LivePersonAdapter'],
     continueConversation: (adapter, reference, logic) =>
         asBotbuilder(adapter).continueConversation(reference as Partial<botbuilder.ConversationReference>, asBotbuilderLogic(logic)),
     continueConversationAsync: (adapter, botAppIdOrClaims, reference, logic) =>
@@ -240,8 +288,8 @@ class AgentsDialogSet implements TestDialogSet {
 
 const agentsHost: AgentsTestHost = {
     name: 'agents',
-    EightByEightAdapter: AgentsEightByEightAdapter as unknown as TestHost['EightByEightAdapter'],
-    LivePersonAdapter: AgentsLivePersonAdapter as unknown as TestHost['LivePersonAdapter'],
+    EightByEightAdapter: forTests(AgentsEightByEightAdapter) as unknown as TestHost['EightByEightAdapter'],
+    LivePersonAdapter: forTests(AgentsLivePersonAdapter) as unknown as TestHost['LivePersonAdapter'],
     continueConversation: (adapter, reference, logic) =>
         asAgents(adapter).continueConversation('', reference as Partial<AgentsConversationReference>, asAgentsLogic(logic)),
     continueConversationAs: (adapter, appIdOrIdentity, reference, logic) =>

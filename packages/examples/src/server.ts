@@ -1,12 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { Logger, WebhookPipelineOptions } from 'botbuilder-contact-center/protocol';
+import { MemoryInboxStore, type InboxStore, type Logger, type WebhookPipelineOptions } from 'botbuilder-contact-center/protocol';
 import { requireBearerToken } from './apiToken';
 import type { ExampleConfig } from './config';
 import { loadHost, type ExampleBot, type ExampleHost, type HostName } from './host';
 import { isLoopbackAddress, localUrl } from './listenAddress';
 import { openLivePersonConversation } from './livePersonConversations';
+import { openStore, pingStore } from './store';
 
 export type { AgentsBot, Bot, ExampleBot, HostName } from './host';
 
@@ -31,13 +32,27 @@ export interface RunningExample {
     /** The adapters (the botbuilder or the Agents SDK class, per host). */
     eightByEight?: ReturnType<ExampleHost['eightByEight']>['adapter'];
     livePerson?: ReturnType<ExampleHost['livePerson']>['adapter'];
-    close(): Promise<void>;
+    /** The store both adapters share (inbox, de-duplication, records, Storage). */
+    store: InboxStore;
+    /** Resolves once every event the adapters accepted has run (tests). */
+    whenIdle(): Promise<void>;
+    /**
+     * Graceful shutdown: webhooks are answered 503 (so the vendors redeliver later) and `GET /readyz` 503 from now on;
+     * running events get `timeoutMs` (default `config.shutdownTimeoutMs`, else 10 s) to finish, the rest stay in the
+     * inbox for the next start (or another instance); then the server, the adapters and the store it opened close.
+     */
+    close(timeoutMs?: number): Promise<void>;
 }
+
+/** How long running events get to finish on a graceful shutdown, unless configured. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
 /**
  * Builds and starts the example server: `POST /api/8x8/webhook`, `POST /api/liveperson/webhook`,
- * `POST /api/liveperson/conversations`, `GET /healthz`. The webhook routes have no body parser in front of them:
- * the adapters read and verify the raw bytes. The same routes and answers on either host.
+ * `POST /api/liveperson/conversations`, `GET /healthz` (alive), `GET /readyz` (the store answers). The webhook routes
+ * have no body parser in front of them: the adapters read and verify the raw bytes. The same routes and answers on
+ * either host. Both adapters share one store (`extras.state.store`, else the one `config.store` names, else in
+ * memory) and start working off their inbox before the server listens, so events an earlier run left are resumed.
  *
  * It listens on `config.listenAddress` (default `127.0.0.1`). `POST /api/liveperson/conversations` opens real
  * LivePerson conversations, so it requires `Authorization: Bearer <config.apiToken>`, and without a token it is off
@@ -53,8 +68,11 @@ export async function startExample(
         bot?: ExampleBot;
         /** Extra handlers mounted under a path (the embedded sandbox page). */
         mounts?: Record<string, (req: IncomingMessage, res: ServerResponse) => void>;
-        /** Where the adapters keep their per-conversation state; default each adapter's bounded in-memory stores. */
-        state?: Pick<WebhookPipelineOptions, 'storage' | 'deduplicationStore'>;
+        /**
+         * The inbox store the adapters share, owned by the caller (`close()` leaves it open). Default: the store
+         * `config.store` names (`CONTACT_CENTER_STORE`), or in memory without it; opened here and closed by `close()`.
+         */
+        state?: Pick<WebhookPipelineOptions, 'store'>;
         /**
          * The embedded sandbox (stand-ins on loopback, the page mounted): the server must listen on a loopback address
          * (else this rejects), and `POST /api/liveperson/conversations` is open when no `apiToken` is set.
@@ -69,6 +87,21 @@ export async function startExample(
     const host = await loadHost(extras.host);
     const bot = extras.bot ?? host.createBot('echo');
     const mounts = extras.mounts ?? {};
+    const ownsStore = !extras.state?.store;
+    const store = extras.state?.store ?? (config.store ? await openStore(config.store, logger) : new MemoryInboxStore());
+    // What both adapters take besides their vendor's options: the shared store, and the timings the environment sets.
+    const pipeline: WebhookPipelineOptions = {
+        store,
+        logger,
+        ...(config.leaseMs !== undefined ? { inbox: { leaseMs: config.leaseMs } } : {}),
+        ...(config.requestTimeoutMs !== undefined ? { requestTimeoutMs: config.requestTimeoutMs } : {}),
+    };
+    let closing = false;
+    // While shutting down, the other routes answer 503 too (the webhooks get theirs from the adapters).
+    app.use((req, res, next) => {
+        if (closing && req.path !== '/healthz' && req.path !== '/readyz') res.status(503).json({ error: 'The server is shutting down.' });
+        else next();
+    });
     const app = express();
     app.disable('x-powered-by');
 
@@ -88,8 +121,7 @@ export async function startExample(
                 handoffQueueId: config.eightByEight.queueId,
                 allowedTenantIds: config.eightByEight.allowedTenantIds,
                 allowedCustomerIds: config.eightByEight.allowedCustomerIds,
-                logger,
-                ...extras.state,
+                ...pipeline,
             },
             bot,
             logger
@@ -123,8 +155,7 @@ export async function startExample(
                 messagingUrl: lp.messagingUrl,
                 skillId: lp.skillId,
                 handoffSkillId: lp.handoffSkillId,
-                logger,
-                ...extras.state,
+                ...pipeline,
             },
             bot,
             logger
@@ -155,8 +186,15 @@ export async function startExample(
         });
     }
 
+    // Liveness and readiness say nothing about the configuration (which vendors or routes are on): anyone who reaches
+    // the server can call them. Ready means the store answers (a cheap check: the vendors' APIs are not probed) and
+    // the server is not shutting down.
     app.get('/healthz', (_req, res) => {
-        res.json({ status: 'ok', routes: { eightByEight: Boolean(eightByEight), livePerson: Boolean(livePerson) } });
+        res.json({ status: 'ok' });
+    });
+    app.get('/readyz', async (_req, res) => {
+        const ready = !closing && (await pingStore(store));
+        res.status(ready ? 200 : 503).json({ ready });
     });
     for (const [path, handler] of Object.entries(mounts)) app.use(path, handler);
     app.use((_req, res) => {
@@ -167,6 +205,11 @@ export async function startExample(
         const status = typeof err.status === 'number' && err.status >= 400 && err.status < 600 ? err.status : 500;
         res.status(status).json({ error: status === 500 ? 'Internal error.' : `Bad request: ${err.message ?? err.type}` });
     });
+
+    // Events an earlier run accepted but did not finish run now, without waiting for a webhook.
+    eightByEight?.start();
+    livePerson?.start();
+    const adapters = [eightByEight, livePerson].filter((hosted) => hosted !== undefined);
 
     const server = await new Promise<Server>((resolve, reject) => {
         const s = createServer((req, res) => {
@@ -182,6 +225,10 @@ export async function startExample(
         s.keepAliveTimeout = 5_000;
         s.once('error', reject);
         s.listen(config.port, listenAddress, () => resolve(s));
+    }).catch(async (err: unknown) => {
+        await Promise.all(adapters.map((hosted) => hosted.close(0)));
+        if (ownsStore) await store.close();
+        throw err;
     });
     const address = server.address() as AddressInfo;
     return {
@@ -192,11 +239,19 @@ export async function startExample(
         host,
         eightByEight: eightByEight?.adapter,
         livePerson: livePerson?.adapter,
-        async close() {
+        store,
+        async whenIdle() {
+            await Promise.all(adapters.map((hosted) => hosted.whenIdle()));
+        },
+        async close(timeoutMs = config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS) {
+            if (closing) return;
+            closing = true;
+            // The server keeps listening while the adapters drain, answering 503 (webhooks, readiness), which tells a
+            // vendor to redeliver and a load balancer to send elsewhere sooner than refused connections would.
+            await Promise.all(adapters.map((hosted) => hosted.close(timeoutMs)));
             server.closeAllConnections();
             await new Promise<void>((resolve) => server.close(() => resolve()));
-            await eightByEight?.close();
-            await livePerson?.close();
+            if (ownsStore) await store.close();
         },
     };
 }

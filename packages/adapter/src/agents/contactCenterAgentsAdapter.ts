@@ -1,3 +1,4 @@
+import type { StorageLike } from '../core/storage';
 import { Activity, ActivityTypes, type ConversationReference } from '@microsoft/agents-activity';
 import { BaseAdapter, INVOKE_RESPONSE_KEY, TurnContext, type AttachmentData, type AttachmentInfo, type ResourceResponse } from '@microsoft/agents-hosting';
 import type { ConversationReference as PlainReference, PlainActivity } from '../core/activity';
@@ -67,7 +68,8 @@ export class ContactCenterAgentsAdapter<TConnector extends AnyConnector> extends
     }
 
     /**
-     * Handles one vendor webhook request: verifies it, runs the agent's turns and answers the vendor.
+     * Handles one vendor webhook request: verifies it, writes its events to the durable inbox and answers the vendor;
+     * the agent's turns run from the inbox right after (in order per conversation, retried when they fail).
      * Never throws: every failure becomes an HTTP status with a JSON `{ error }` message, and a log line.
      *
      * @example
@@ -78,6 +80,30 @@ export class ContactCenterAgentsAdapter<TConnector extends AnyConnector> extends
     async process(req: WebhookRequest, res: WebhookResponse, logic: AgentLogic): Promise<void> {
         if (!hostGuards.processLogic(this.constructor.name, logic, this.connector.logger, res)) return;
         await this.connector.process(req, res, (activity, turn) => this.runTurn(activity, turn, logic));
+    }
+
+    /**
+     * Starts running the inbox with the agent's logic without waiting for a webhook: call it at start-up, so events a
+     * previous run accepted but had not finished (a restart, a crash) are resumed at once.
+     *
+     * @example
+     * ```ts
+     * adapter.processInbox((context) => app.run(context));
+     * ```
+     */
+    processInbox(logic: AgentLogic): void {
+        hostGuards.logic(this.constructor.name, 'processInbox', logic);
+        this.connector.processInbox((activity, turn) => this.runTurn(activity, turn, logic));
+    }
+
+    /** Resolves once every accepted event has run (or been dead-lettered): for tests, and to drain before a stop. */
+    whenIdle(): Promise<void> {
+        return this.connector.whenIdle();
+    }
+
+    /** The inbox store's `Storage` (SQLite, Redis or memory, as configured): fit for the agent's own state too. */
+    get storage(): StorageLike {
+        return this.connector.storage;
     }
 
     /** Sends the agent's activities to the vendor, one after the other; one ResourceResponse each. */
@@ -144,9 +170,17 @@ export class ContactCenterAgentsAdapter<TConnector extends AnyConnector> extends
         throw new UnsupportedOperationError(`${this.constructor.name}.getAttachment(): received files come with a contentUrl; download that instead.`);
     }
 
-    /** Closes the adapter's pooled connections (tests, graceful shutdown). */
-    async close(): Promise<void> {
-        await this.connector.close();
+    /**
+     * Graceful shutdown: webhooks are answered 503 from now on, running events get `timeoutMs` (default 10 s) to finish,
+     * leases are released, pooled connections and the store the adapter opened are closed.
+     *
+     * @example
+     * ```ts
+     * process.once('SIGTERM', async () => { server.close(); await adapter.close(); });
+     * ```
+     */
+    async close(timeoutMs?: number): Promise<void> {
+        await this.connector.close(timeoutMs);
     }
 
     /** Runs one activity as a turn through the middleware and the agent. */

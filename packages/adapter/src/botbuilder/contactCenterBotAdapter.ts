@@ -1,3 +1,4 @@
+import type { StorageLike } from '../core/storage';
 import { ActivityTypes, BotAdapter, INVOKE_RESPONSE_KEY, TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder';
 import type { PlainActivity } from '../core/activity';
 import type { ContactCenterConnector } from '../core/contactCenterConnector';
@@ -42,7 +43,8 @@ export class ContactCenterBotAdapter<TConnector extends AnyConnector> extends Bo
     }
 
     /**
-     * Handles one vendor webhook request: verifies it, runs the bot's turns and answers the vendor.
+     * Handles one vendor webhook request: verifies it, writes its events to the durable inbox and answers the vendor;
+     * the bot's turns run from the inbox right after (in order per conversation, retried when they fail).
      * Never throws: every failure becomes an HTTP status with a JSON `{ error }` message, and a log line.
      *
      * @example
@@ -53,6 +55,30 @@ export class ContactCenterBotAdapter<TConnector extends AnyConnector> extends Bo
     async process(req: WebhookRequest, res: WebhookResponse, logic: BotLogic): Promise<void> {
         if (!hostGuards.processLogic(this.constructor.name, logic, this.connector.logger, res)) return;
         await this.connector.process(req, res, (activity, turn) => this.runTurn(activity, turn, logic));
+    }
+
+    /**
+     * Starts running the inbox with the bot's logic without waiting for a webhook: call it at start-up, so events a
+     * previous run accepted but had not finished (a restart, a crash) are resumed at once.
+     *
+     * @example
+     * ```ts
+     * adapter.processInbox((context) => bot.run(context));
+     * ```
+     */
+    processInbox(logic: BotLogic): void {
+        hostGuards.logic(this.constructor.name, 'processInbox', logic);
+        this.connector.processInbox((activity, turn) => this.runTurn(activity, turn, logic));
+    }
+
+    /** Resolves once every accepted event has run (or been dead-lettered): for tests, and to drain before a stop. */
+    whenIdle(): Promise<void> {
+        return this.connector.whenIdle();
+    }
+
+    /** The inbox store's `Storage` (SQLite, Redis or memory, as configured): fit for the bot's own state too. */
+    get storage(): StorageLike {
+        return this.connector.storage;
     }
 
     /** Sends the bot's activities to the vendor, one after the other; one ResourceResponse each. */
@@ -125,9 +151,17 @@ export class ContactCenterBotAdapter<TConnector extends AnyConnector> extends Bo
         await this.continueConversation(reference, logic!);
     }
 
-    /** Closes the adapter's pooled connections (tests, graceful shutdown). */
-    async close(): Promise<void> {
-        await this.connector.close();
+    /**
+     * Graceful shutdown: webhooks are answered 503 from now on, running events get `timeoutMs` (default 10 s) to finish,
+     * leases are released, pooled connections and the store the adapter opened are closed.
+     *
+     * @example
+     * ```ts
+     * process.once('SIGTERM', async () => { server.close(); await adapter.close(); });
+     * ```
+     */
+    async close(timeoutMs?: number): Promise<void> {
+        await this.connector.close(timeoutMs);
     }
 
     /** Runs one activity as a turn through the middleware and the bot. */

@@ -1,16 +1,20 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { openDefaultStore } from '../stores/defaultStore';
 import { ActivityTypes, applyConversationReference, type ConversationReference, type PlainActivity, type ResourceResponse } from './activity';
 import { waitForDelay } from './activityHelpers';
-import { BoundedMemoryStorage } from './boundedMemoryStorage';
 import { bodyUnfinished, closeAfterAnswer } from './connectionClose';
-import { ConversationQueue, type QueueRefusal } from './conversationQueue';
+import { ConversationQueue } from './conversationQueue';
 import { ConversationRecords } from './conversationRecords';
-import { MemoryDeduplicationStore, type DeduplicationStore } from './deduplicationStore';
 import { WebhookRequestError } from './errors';
-import { isPermanentFailure, type EventFailure, type EventFailureCounts } from './eventFailures';
+import { currentEvent, EventContext } from './eventContext';
+import { FailureReporter, isPermanentFailure, type EventFailureCounts } from './eventFailures';
 import { readRawBody, writeResponse, type WebhookRequest, type WebhookResponse } from './http';
+import { InboxProcessor } from './inboxProcessor';
+import type { AppendOptions, AppendRefusal, AppendResult, InboxEvent, InboxStore } from './inboxStore';
 import { consoleLogger, describeError, type Logger } from './logger';
 import { rateLimited } from './rateLimitedLogger';
-import type { StorageLike } from './storage';
+import type { StorageLike, StoreItems } from './storage';
 import { TurnScope, type EventMapping, type TurnRunner, type VendorEvent } from './turn';
 import type { WebhookPipelineOptions } from './webhookOptions';
 
@@ -30,36 +34,43 @@ function events(count: number): string {
  * @typeParam TMapping What mapping an event gives (activities, the record after it, vendor extras).
  */
 export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord extends object, TMapping extends EventMapping<TRecord>> {
-    /** Vendor name used in logs and errors (`8x8`, `liveperson`). */
+    /** Vendor name used in logs and errors (`8x8`, `liveperson`); also the name of the connector's inbox in the store. */
     abstract readonly vendor: string;
     readonly logger: Logger;
-    /** Where conversation records (and vendor state such as LivePerson's ConsumerJWS) are kept. */
+    /** The durable inbox, de-duplication, leases and Storage this connector works on. */
+    readonly store: InboxStore;
+    /** The store's Storage: conversation records and vendor state (LivePerson's ConsumerJWS); also fit for the bot's own state. */
     readonly storage: StorageLike;
     /** Per-conversation records under this connector's prefix. */
     protected readonly records: ConversationRecords<TRecord>;
-    private readonly deduplication: DeduplicationStore;
-    private readonly queue: ConversationQueue;
-    private readonly maxBodyBytes: number;
-    private readonly bodyTimeoutMs: number;
-    private readonly ackDeadlineMs: number;
-    private readonly deduplicationTtlMs: number;
-    private readonly onEventFailure: ((failure: EventFailure) => void) | undefined;
-    private readonly failures: EventFailureCounts = { permanent: 0, retryable: 0 };
+    /** In-process order per conversation, for record updates made outside an inbox event (a conversation the adapter opens). */
+    private readonly localOrder = new ConversationQueue(1);
+    private readonly limits: { maxBodyBytes: number; bodyTimeoutMs: number; append: AppendOptions };
+    private readonly failures: FailureReporter;
+    private readonly ownsStore: boolean;
+    private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    private processor: InboxProcessor | undefined;
+    private runTurnWith: TurnRunner | undefined;
+    private closing = false;
+    private readonly pipelineOptions: WebhookPipelineOptions;
 
     protected constructor(options: WebhookPipelineOptions, recordPrefix: string) {
+        this.pipelineOptions = options;
         this.logger = rateLimited(options.logger ?? consoleLogger, options.logRateLimit);
-        this.storage = options.storage ?? new BoundedMemoryStorage();
-        this.deduplication = options.deduplicationStore ?? new MemoryDeduplicationStore();
-        this.queue = new ConversationQueue(options.maxConcurrentTurns ?? 32, (conversationId) => this.records.release(conversationId), {
-            maxPerKey: options.maxQueuedEventsPerConversation ?? 100,
-            maxTotal: options.maxQueuedEvents ?? 10_000,
-        });
-        this.records = new ConversationRecords<TRecord>(this.storage, recordPrefix, (conversationId) => this.queue.has(conversationId));
-        this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-        this.bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
-        this.ackDeadlineMs = options.ackDeadlineMs ?? 2500;
-        this.deduplicationTtlMs = options.deduplicationTtlMs ?? 24 * 60 * 60 * 1000;
-        this.onEventFailure = options.onEventFailure;
+        this.ownsStore = options.store === undefined;
+        this.store = options.store ?? openDefaultStore(this.logger);
+        this.storage = this.store.storage;
+        this.records = new ConversationRecords<TRecord>(this.storage, recordPrefix);
+        this.limits = {
+            maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+            bodyTimeoutMs: options.bodyTimeoutMs ?? 10_000,
+            append: {
+                deduplicationTtlMs: options.deduplicationTtlMs ?? 24 * 60 * 60 * 1000,
+                maxPerConversation: options.maxQueuedEventsPerConversation ?? 100,
+                maxTotal: options.maxQueuedEvents ?? 10_000,
+            },
+        };
+        this.failures = new FailureReporter(() => this.vendor, this.logger, options.onEventFailure);
     }
 
     /**
@@ -105,20 +116,18 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
 
     /** Events that failed since start, by kind: for operators' alerts (see also the `onEventFailure` option). */
     get failedEvents(): Readonly<EventFailureCounts> {
-        return { ...this.failures };
+        return this.failures.counts;
     }
 
-    /** Closes pooled connections (tests, graceful shutdown). */
-    abstract close(): Promise<void>;
+    /** Closes the vendor clients' pooled connections. */
+    protected abstract closeClients(): Promise<void>;
 
     /**
      * Handles one vendor webhook request, in this order: POST only (405) and the raw body within its cap and time
-     * (413/408, the connection closed); the vendor's verification and parsing (401/403/400); de-duplication by vendor
-     * event id; room in the conversation queues (503, the claims released, so the vendor delivers it again later); then
-     * per event, in its conversation's order: read the record → map → write it if changed → resolve attachments (the
-     * vendor's I/O, e.g. download URLs) → receipts alongside the turns → turns.
-     * Answers 200 when the turns finished within the ack deadline, or at the deadline while they go on; 500 (and the
-     * de-duplication entry released, so the vendor's retry runs it) when a turn failed.
+     * (413/408, the connection closed); the vendor's verification and parsing (401/403/400); then the events are
+     * written to the durable inbox — duplicates dropped, room checked per conversation and in all (503 when there is
+     * none, or the store cannot be reached, or the adapter is shutting down: the vendor delivers it again later) —
+     * and the webhook is answered 200. The bot's turns run from the inbox after the answer ({@link runEvent}).
      * Never throws: every failure becomes a status with a JSON `{ error }` message, and a log line.
      */
     async process(req: WebhookRequest, res: WebhookResponse, runTurn: TurnRunner): Promise<void> {
@@ -126,32 +135,70 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
             if ((req.method ?? 'POST').toUpperCase() !== 'POST') {
                 throw new WebhookRequestError(405, `Method ${req.method} is not allowed; webhooks are POST.`);
             }
-            const rawBody = await readRawBody(req, this.maxBodyBytes, this.bodyTimeoutMs);
+            if (this.closing) throw new WebhookRequestError(503, 'The bot is shutting down; deliver this webhook again later.');
+            const rawBody = await readRawBody(req, this.limits.maxBodyBytes, this.limits.bodyTimeoutMs);
             const events = await this.parseWebhook(rawBody, rawBody === undefined ? req.body : undefined, req.headers);
-            const claimed = await this.claimNew(events);
-            // Checked and queued in one synchronous step, so concurrent webhooks cannot both take the last place.
-            const full = this.queue.refusal(claimed.map(({ event }) => event.conversationId));
-            if (full) throw await this.refuseForNow(claimed, full);
-            const runs = claimed.map(({ event, key }) => this.handleInOrder(event, key, runTurn));
-            const status = await this.answerWithin(runs);
-            writeResponse(res, status, status === 200 ? undefined : { error: 'The bot failed to handle this event; retry later.' });
+            this.processInbox(runTurn);
+            if (events.length > 0) await this.appendToInbox(events);
+            writeResponse(res, 200);
         } catch (err) {
             this.answerError(req, res, err);
         }
     }
 
     /**
+     * Starts running the inbox's events with `runTurn` (the first webhook does it too): call it at start-up so events
+     * an earlier run left are resumed without waiting for a new webhook. Later calls change the runner.
+     */
+    processInbox(runTurn: TurnRunner): void {
+        this.runTurnWith = runTurn;
+        if (this.closing) return;
+        this.processor ??= new InboxProcessor(
+            this.store,
+            this.vendor,
+            this.owner,
+            (event) => this.runEvent(event),
+            isPermanentFailure,
+            this.failures.listener(),
+            this.logger,
+            { maxConcurrent: this.pipelineOptions.maxConcurrentTurns, ...this.pipelineOptions.inbox }
+        );
+        this.processor.start();
+    }
+
+    /** Resolves once the inbox has nothing pending and no event runs here (tests; draining). */
+    async whenIdle(): Promise<void> {
+        await this.processor?.whenIdle();
+    }
+
+    /**
+     * Graceful shutdown: webhooks are answered 503 from now on, the events that run get `timeoutMs` to finish (default
+     * 10 s; those still running are handed back to the store for another instance or the next start), leases are
+     * released, the vendor clients' pools closed, and the store closed when the adapter opened it.
+     */
+    async close(timeoutMs?: number): Promise<void> {
+        this.closing = true;
+        await this.processor?.stop(timeoutMs);
+        await this.closeClients();
+        if (this.ownsStore) await this.store.close();
+    }
+
+    /**
      * Sends the bot's activities to the vendor, one after the other: `delay` waits, `trace` is dropped, everything
-     * else goes to the vendor. Returns one ResourceResponse each.
+     * else goes to the vendor. Returns one ResourceResponse each. Inside an inbox event, a send an earlier attempt of
+     * the event completed is not sent again (typing indicators excepted: they are cheap and harmless to repeat).
      */
     async send(activities: PlainActivity[], turn: TurnScope): Promise<ResourceResponse[]> {
         const responses: ResourceResponse[] = [];
+        const event = currentEvent.getStore();
         for (const activity of activities) {
             if (activity.type === ActivityTypes.Delay) {
                 await waitForDelay(activity.value);
                 responses.push({ id: '' });
             } else if (activity.type === ActivityTypes.Trace) {
                 responses.push({ id: '' });
+            } else if (event && activity.type !== ActivityTypes.Typing) {
+                responses.push(await event.send(() => this.sendToVendor(activity, turn)));
             } else {
                 responses.push(await this.sendToVendor(activity, turn));
             }
@@ -179,47 +226,60 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
     }
 
     /**
-     * Runs `task` in a conversation's order (after its queued turns, before later ones) without taking a turn slot:
-     * for record updates made outside a webhook, e.g. when the adapter opens a conversation.
+     * Runs `task` in a conversation's order in this process (after its running event, before later ones): for record
+     * updates made outside an inbox event, e.g. when the adapter opens a conversation.
      */
     protected inConversationOrder<T>(conversationId: string, task: () => Promise<T>): Promise<T> {
-        return this.queue.run(conversationId, task, false);
+        return this.localOrder.run(conversationId, task, false);
     }
 
-    /** The events not seen before (claimed in the de-duplication store), each with its key; duplicates are skipped. */
-    private async claimNew(events: TEvent[]): Promise<Array<{ event: TEvent; key: string | undefined }>> {
-        const claimed: Array<{ event: TEvent; key: string | undefined }> = [];
-        for (const event of events) {
-            const key = event.deduplicationKey && `${this.vendor}:${event.deduplicationKey}`;
-            if (key && !(await this.deduplication.claim(key, this.deduplicationTtlMs))) {
-                this.logger.debug(`${this.vendor}: duplicate event ${event.deduplicationKey} ignored`);
-                continue;
-            }
-            claimed.push({ event, key });
-        }
-        return claimed;
-    }
-
-    /** One event in its conversation's order: record → map → attachments → receipts alongside its turns. */
-    private handleInOrder(event: TEvent, key: string | undefined, runTurn: TurnRunner): Promise<void> {
-        const handled = this.queue.run(event.conversationId, async () => {
-            const mapping = await this.resolveAttachments(event, await this.mapWithRecord(event));
-            const receipts = this.acknowledge(event, mapping);
-            for (const activity of mapping.activities) await this.runTurn(activity, runTurn);
-            await receipts;
-        });
-        return handled.catch((err) => this.eventFailed(event, key, err));
-    }
-
-    /** The 503 for a webhook the queues have no room for, after releasing its claims so the vendor's redelivery runs. */
-    private async refuseForNow(claimed: Array<{ key: string | undefined }>, full: QueueRefusal): Promise<WebhookRequestError> {
-        await Promise.all(claimed.map(({ key }) => key && this.deduplication.release(key)));
-        const [where, option] = full.limit === 'perKey' ? [`of conversation ${full.key}`, 'maxQueuedEventsPerConversation'] : ['in all', 'maxQueuedEvents'];
-        return new WebhookRequestError(
-            503,
-            `The bot is busy: ${events(full.waiting)} ${where} waiting or running, and this webhook brings ${full.adding} more, ` +
-                `over the ${full.max} allowed (${option}). Deliver this webhook again later.`
+    /**
+     * One inbox event, in its conversation's order: record → map → attachments → receipts alongside its turns.
+     * Resolves with the records it changed, which the processor commits with the event's completion.
+     */
+    private async runEvent(stored: InboxEvent): Promise<StoreItems> {
+        const runTurn = this.runTurnWith!;
+        const event = stored.payload as TEvent;
+        const sends = await this.store.sends(this.vendor, stored.id);
+        const context = new EventContext(stored.conversationId, sends, (index, record) =>
+            this.store.recordSend(this.vendor, this.owner, stored, index, record)
         );
+        return this.localOrder.run(
+            stored.conversationId,
+            () =>
+                currentEvent.run(context, async () => {
+                    try {
+                        const mapping = await this.resolveAttachments(event, await this.mapWithRecord(event));
+                        const receipts = this.acknowledge(event, mapping);
+                        for (const activity of mapping.activities) await this.runTurn(activity, runTurn);
+                        await receipts;
+                        return context.finish();
+                    } catch (err) {
+                        context.finish();
+                        throw err;
+                    }
+                }),
+            false
+        );
+    }
+
+    /** Appends the events to the inbox and wakes the processor; a refusal or an unreachable store is a 503. */
+    private async appendToInbox(events: TEvent[]): Promise<void> {
+        let result: AppendResult;
+        try {
+            result = await this.store.append(
+                this.vendor,
+                events.map((event) => ({ conversationId: event.conversationId, deduplicationKey: event.deduplicationKey, payload: event })),
+                this.limits.append
+            );
+        } catch (err) {
+            this.logger.error(`${this.vendor}: the inbox store is unavailable: ${describeError(err)}`);
+            throw new WebhookRequestError(503, 'The bot cannot store this webhook right now; deliver it again later.');
+        }
+        if (result.refused) throw busy(result.refused);
+        if (result.duplicates > 0)
+            this.logger.debug(`${this.vendor}: ${events.length === 1 ? 'a duplicate event' : `${result.duplicates} duplicate events`} ignored`);
+        if (result.accepted.length > 0) this.processor?.wake();
     }
 
     /**
@@ -240,58 +300,22 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
         if (close) closeAfterAnswer(req, res);
     }
 
-    /**
-     * A failed event: one no retry can fix is logged once, counted and answered 200 (its de-duplication key stays, so
-     * a redelivery is dropped too); any other releases its key and rejects, so the webhook is answered 500 and the
-     * vendor's redelivery runs it again.
-     */
-    private async eventFailed(event: TEvent, key: string | undefined, error: unknown): Promise<void> {
-        const permanent = isPermanentFailure(error);
-        this.failures[permanent ? 'permanent' : 'retryable']++;
-        try {
-            this.onEventFailure?.({ vendor: this.vendor, conversationId: event.conversationId, eventId: event.deduplicationKey, permanent, error });
-        } catch (hookError) {
-            this.logger.warn(`${this.vendor}: onEventFailure threw: ${describeError(hookError)}`);
-        }
-        if (permanent) {
-            this.logger.error(
-                `${this.vendor}: event ${event.deduplicationKey ?? '(no id)'} of conversation ${event.conversationId} dropped, as no retry can fix it ` +
-                    `(answered 200 so the vendor does not redeliver it): ${describeError(error)}`
-            );
-            return;
-        }
-        if (key) await this.deduplication.release(key);
-        throw error;
-    }
-
-    /** Read the record → map → write it if the event changed it. */
+    /** Read the record → map → keep the record the event left (committed with the event's completion). */
     private async mapWithRecord(event: TEvent): Promise<TMapping> {
         const record = await this.records.read(event.conversationId);
         const mapping = this.toActivities(event, record);
         await this.records.writeIfChanged(event.conversationId, record, mapping.record);
         return mapping;
     }
+}
 
-    /** The status to answer: 200 once every run finished or the ack deadline passed; 500 when a run failed in time. */
-    private async answerWithin(runs: Promise<void>[]): Promise<number> {
-        if (runs.length === 0) return 200;
-        const all = Promise.all(runs);
-        let timer: NodeJS.Timeout | undefined;
-        const deadline = new Promise<'deadline'>((resolve) => {
-            timer = setTimeout(() => resolve('deadline'), this.ackDeadlineMs);
-        });
-        try {
-            const first = await Promise.race([all, deadline]);
-            if (first === 'deadline') {
-                this.logger.debug(`${this.vendor}: turn still running at the ${this.ackDeadlineMs} ms ack deadline; answered 200`);
-                all.catch((err) => this.logger.error(`${this.vendor}: turn failed after the webhook was acknowledged: ${describeError(err)}`));
-            }
-            return 200;
-        } catch (err) {
-            this.logger.error(`${this.vendor}: turn failed: ${describeError(err)}`);
-            return 500;
-        } finally {
-            clearTimeout(timer);
-        }
-    }
+/** The 503 for a webhook the inbox has no room for. */
+function busy(refusal: AppendRefusal): WebhookRequestError {
+    const [where, option] =
+        refusal.limit === 'perConversation' ? [`of conversation ${refusal.conversationId}`, 'maxQueuedEventsPerConversation'] : ['in all', 'maxQueuedEvents'];
+    return new WebhookRequestError(
+        503,
+        `The bot is busy: ${events(refusal.waiting)} ${where} waiting or running, and this webhook brings ${refusal.adding} more, ` +
+            `over the ${refusal.max} allowed (${option}). Deliver this webhook again later.`
+    );
 }

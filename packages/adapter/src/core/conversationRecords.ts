@@ -1,45 +1,40 @@
+import { currentEvent } from './eventContext';
 import type { StorageLike } from './storage';
 
 /**
  * The small record an adapter keeps per vendor conversation (who owns it, which consumer it belongs to…), in the
- * adapter's `Storage` under `{prefix}/{conversationId}`. Records change in their conversation's order
- * (turns and bookkeeping are queued per conversation), so last-writer-wins (`eTag: '*'`) is safe within an instance.
+ * inbox store's `Storage` under `{prefix}/{conversationId}`. Records are immutable values (read, then replaced by a
+ * changed copy).
  *
- * Records are immutable values (read, then replaced by a changed copy). While a conversation has work queued in this
- * instance (`isBusy`), its record is also kept here, so the several reads of one webhook's work (mapping, each reply,
- * receipts) cost one Storage read; the copy is dropped (`release`) when the conversation's work ends, so between
- * webhooks the Storage, which other instances may share, is the only truth.
+ * While an inbox event runs, its reads and writes stay with the event ({@link EventContext}): a record is read from
+ * the Storage once per event, and what the event changes is written only together with the event's completion, so an
+ * event that fails re-runs from the record it first saw. Outside an event (a conversation the adapter opens), writes
+ * go to the Storage at once, unconditionally (`eTag: '*'`): a conversation's work is ordered, so the last writer is
+ * the right one.
  */
 export class ConversationRecords<T extends object> {
-    private readonly busy = new Map<string, Readonly<T>>();
-
-    /**
-     * @param isBusy True while the conversation has work queued or running in this instance; default never.
-     */
     constructor(
         private readonly storage: StorageLike,
-        private readonly prefix: string,
-        private readonly isBusy: (conversationId: string) => boolean = () => false
+        private readonly prefix: string
     ) {}
 
     /** The record (do not change it: write a changed copy), or `{}` for a conversation not seen yet. */
     async read(conversationId: string): Promise<Readonly<T>> {
-        const held = this.busy.get(conversationId);
-        if (held) return held;
         const key = this.key(conversationId);
+        const event = currentEvent.getStore();
+        const held = event?.get(key);
+        if (held) return held as Readonly<T>;
         const stored = (await this.storage.read([key]))[key] as (T & { eTag?: string }) | undefined;
         const { eTag: _eTag, ...record } = stored ?? ({} as T & { eTag?: string });
-        return this.hold(conversationId, record as T);
+        const frozen = Object.freeze(record as T);
+        event?.remember(key, frozen);
+        return frozen;
     }
 
     async write(conversationId: string, record: T): Promise<void> {
-        await this.storage.write({ [this.key(conversationId)]: { ...record, eTag: '*' } });
-        this.hold(conversationId, { ...record });
-    }
-
-    /** Forgets the held copy of a conversation whose work has ended. */
-    release(conversationId: string): void {
-        this.busy.delete(conversationId);
+        const key = this.key(conversationId);
+        if (currentEvent.getStore()?.set(key, Object.freeze({ ...record }))) return;
+        await this.storage.write({ [key]: { ...record, eTag: '*' } });
     }
 
     /** Writes `after` only when it differs from `before` (most events change nothing). */
@@ -53,13 +48,6 @@ export class ConversationRecords<T extends object> {
         const next = change(await this.read(conversationId));
         await this.write(conversationId, next);
         return next;
-    }
-
-    private hold(conversationId: string, record: T): Readonly<T> {
-        const frozen = Object.freeze(record);
-        if (this.isBusy(conversationId)) this.busy.set(conversationId, frozen);
-        else this.busy.delete(conversationId);
-        return frozen;
     }
 
     private key(conversationId: string): string {

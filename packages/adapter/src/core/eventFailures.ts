@@ -1,3 +1,5 @@
+import type { InboxEvent } from './inboxStore';
+import { describeError, type Logger } from './logger';
 import { ActivityMappingError, ConfigurationError, ConversationClosedError, UnsupportedOperationError, VendorApiError } from './errors';
 
 /** A failed event, as the pipeline reports it to the `onEventFailure` hook and counts it. */
@@ -10,19 +12,24 @@ export interface EventFailure {
     eventId: string | undefined;
     /**
      * True when no retry can fix it (the vendor refused a request for good, the bot asked for something the channel
-     * cannot do, the conversation is closed): the webhook is answered 200 so the vendor does not redeliver it forever.
-     * False when a retry may fix it: answered 500 so the vendor redelivers (before the ack deadline).
+     * cannot do, the conversation is closed): it goes to the dead letters at once. False when a retry may fix it.
      */
     permanent: boolean;
+    /** True when the event will not run again: permanent, or out of attempts (`inbox.maxAttempts`); kept in the store's dead letters. */
+    deadLettered: boolean;
+    /** Attempts made so far, this one included. */
+    attempts: number;
     error: unknown;
 }
 
-/** How many events failed since the adapter started, by kind (for operators' alerts). */
+/** How many event attempts failed since the adapter started, by kind (for operators' alerts). */
 export interface EventFailureCounts {
-    /** Answered 200 and dropped: no retry could fix them. */
+    /** Failures no retry could fix (dead-lettered at once). */
     permanent: number;
-    /** Answered 500 (or failed after the ack deadline): a vendor redelivery may fix them. */
+    /** Failures a retry may fix (the event runs again after a backoff, unless out of attempts). */
     retryable: number;
+    /** Events given up on, and kept in the dead letters: the permanent ones and those out of attempts. */
+    deadLettered: number;
 }
 
 /** HTTP statuses that say the vendor may take the same request later: authentication renewal, timeout, rate limit. */
@@ -40,4 +47,43 @@ export function isPermanentFailure(error: unknown): boolean {
         return status !== undefined && status >= 400 && status < 500 && !RETRYABLE_CLIENT_STATUSES.has(status);
     }
     return false;
+}
+
+/** Counts failed events, calls the `onEventFailure` hook and writes the log line, for the inbox processor. */
+export class FailureReporter {
+    private readonly failures: EventFailureCounts = { permanent: 0, retryable: 0, deadLettered: 0 };
+
+    constructor(
+        private readonly vendor: () => string,
+        private readonly logger: Logger,
+        private readonly hook: ((failure: EventFailure) => void) | undefined
+    ) {}
+
+    get counts(): Readonly<EventFailureCounts> {
+        return { ...this.failures };
+    }
+
+    /** The processor's listener. */
+    listener(): { failed(event: InboxEvent, error: unknown, deadLettered: boolean): void } {
+        return { failed: (event, error, deadLettered) => this.failed(event, error, deadLettered) };
+    }
+
+    private failed(event: InboxEvent, error: unknown, deadLettered: boolean): void {
+        const vendor = this.vendor();
+        const permanent = isPermanentFailure(error);
+        this.failures[permanent ? 'permanent' : 'retryable']++;
+        if (deadLettered) this.failures.deadLettered++;
+        const attempts = event.attempts + 1;
+        const id = event.deduplicationKey ?? `#${event.id}`;
+        try {
+            this.hook?.({ vendor, conversationId: event.conversationId, eventId: event.deduplicationKey, permanent, deadLettered, attempts, error });
+        } catch (hookError) {
+            this.logger.warn(`${vendor}: onEventFailure threw: ${describeError(hookError)}`);
+        }
+        const why = describeError(error);
+        if (!deadLettered)
+            this.logger.warn(`${vendor}: event ${id} of conversation ${event.conversationId} failed (attempt ${attempts}); it runs again later: ${why}`);
+        else if (permanent) this.logger.error(`${vendor}: event ${id} of conversation ${event.conversationId} dead-lettered, as no retry can fix it: ${why}`);
+        else this.logger.error(`${vendor}: event ${id} of conversation ${event.conversationId} dead-lettered after ${attempts} attempts: ${why}`);
+    }
 }

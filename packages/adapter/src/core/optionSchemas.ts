@@ -49,14 +49,25 @@ export const botAccount = z.object({ id: requiredString('must be a non-empty str
 export const pipelineOptionsShape = {
     maxBodyBytes: integerFrom(1).optional(),
     bodyTimeoutMs: integerFrom(1).optional(),
-    ackDeadlineMs: integerFrom(1).optional(),
     maxConcurrentTurns: integerFrom(1).optional(),
     maxQueuedEventsPerConversation: integerFrom(1).optional(),
     maxQueuedEvents: integerFrom(1).optional(),
     deduplicationTtlMs: integerFrom(1).optional(),
     requestTimeoutMs: integerFrom(1).optional(),
-    deduplicationStore: withMethods('a de-duplication store', 'claim', 'release').optional(),
-    storage: withMethods('a Storage', 'read', 'write', 'delete').optional(),
+    store: withMethods('an inbox store', 'append', 'lease', 'next', 'complete', 'retry', 'deadLetter', 'sends', 'recordSend', 'release', 'stats').optional(),
+    inbox: z
+        .object(
+            {
+                leaseMs: integerFrom(100).optional(),
+                pollMs: integerFrom(10).optional(),
+                maxAttempts: integerFrom(1).optional(),
+                retryDelayMs: integerFrom(0).optional(),
+                maxRetryDelayMs: integerFrom(0).optional(),
+            },
+            { invalid_type_error: 'must be { leaseMs?, pollMs?, maxAttempts?, retryDelayMs?, maxRetryDelayMs? }' }
+        )
+        .passthrough()
+        .optional(),
     logger: withMethods('a logger', 'debug', 'info', 'warn', 'error').optional(),
     onEventFailure: z.custom<(failure: unknown) => void>((value) => typeof value === 'function', 'must be a function (failure) => void').optional(),
     retry: z

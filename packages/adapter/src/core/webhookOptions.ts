@@ -1,5 +1,5 @@
-import type { StorageLike } from './storage';
-import type { DeduplicationStore } from './deduplicationStore';
+import type { InboxProcessingOptions } from './inboxProcessor';
+import type { InboxStore } from './inboxStore';
 import type { EventFailure } from './eventFailures';
 import type { Logger } from './logger';
 import type { LogRateLimitOptions } from './rateLimitedLogger';
@@ -17,30 +17,27 @@ export interface WebhookPipelineOptions {
      * closed. Default 10,000.
      */
     bodyTimeoutMs?: number | undefined;
-    /**
-     * How long a webhook request may wait for its turn before it is answered 200 anyway, in ms; the turn goes on
-     * and its de-duplication entry is kept, so a vendor retry does not run it twice. Default 2,500.
-     */
-    ackDeadlineMs?: number | undefined;
-    /** Turns running at once across conversations (each conversation runs one at a time). Default 32. */
+    /** Conversations whose events run at once in this instance (each conversation runs one event at a time). Default 32. */
     maxConcurrentTurns?: number | undefined;
     /**
-     * Most events of one conversation waiting for their turn or running. A webhook that would add more is answered
-     * 503 (before any record read or turn; its de-duplication entry released), so the vendor delivers it again later.
-     * Default 100.
+     * Most events of one conversation waiting in the inbox or running. A webhook that would add more is answered 503
+     * (nothing of it stored), so the vendor delivers it again later. Default 100.
      */
     maxQueuedEventsPerConversation?: number | undefined;
-    /** Most events waiting for their turn or running across all conversations, in this process; beyond it, 503 as above. Default 10,000. */
+    /** Most events waiting in the inbox or running across all conversations (of the store: all instances); beyond it, 503 as above. Default 10,000. */
     maxQueuedEvents?: number | undefined;
-    /** Where accepted vendor event ids are remembered. Default: {@link MemoryDeduplicationStore} (this process). */
-    deduplicationStore?: DeduplicationStore | undefined;
-    /** How long an event id is remembered, in ms. Default 24 hours. */
-    deduplicationTtlMs?: number | undefined;
     /**
-     * Where the adapter keeps its small per-conversation records (who owns the conversation, whether it was
-     * greeted). Default: a bounded, expiring in-memory store. Use a shared `Storage` of either bot SDK (Blob, Cosmos DB…) for several instances.
+     * The durable inbox, de-duplication, per-conversation order and Storage (records, LivePerson's ConsumerJWS).
+     * Default: a `SqliteInboxStore` in `.contact-center/state.sqlite` under the working directory (one instance,
+     * survives restarts; closed by `adapter.close()`). Several instances share a `RedisInboxStore`
+     * (package `botbuilder-contact-center-redis`); `new MemoryInboxStore()` keeps everything in memory (tests, or when
+     * losing queued events on a restart is accepted).
      */
-    storage?: StorageLike | undefined;
+    store?: InboxStore | undefined;
+    /** How the inbox is worked off: leases, polling, retries and dead letters (see {@link InboxProcessingOptions}). */
+    inbox?: Omit<InboxProcessingOptions, 'maxConcurrent'> | undefined;
+    /** How long an event id is remembered, so a vendor redelivery is dropped, in ms. Default 24 hours. */
+    deduplicationTtlMs?: number | undefined;
     /** Retries of vendor API calls, and the time one call may take in all (`retry.budgetMs`, default 30,000). */
     retry?: RetryOptions | undefined;
     /**
@@ -49,9 +46,9 @@ export interface WebhookPipelineOptions {
      */
     requestTimeoutMs?: number | undefined;
     /**
-     * Called for every event whose turns failed, with whether a retry can fix it (`permanent: false`, answered 500 so
-     * the vendor redelivers) or not (`permanent: true`, logged once and answered 200). For alerts and metrics; the
-     * counts since start are on `adapter.connector.failedEvents`.
+     * Called for every failed attempt of an event, with whether a retry can fix it (`permanent`) and whether it was
+     * given up on (`deadLettered`: permanent, or out of `inbox.maxAttempts`). For alerts and metrics; the counts since
+     * start are on `adapter.connector.failedEvents`, the dead letters in the store.
      */
     onEventFailure?: ((failure: EventFailure) => void) | undefined;
     /** Where to log. Default: warnings and errors to the console. */

@@ -74,7 +74,7 @@ export class EightByEightConnector extends ContactCenterConnector<EightByEightIn
         warnIfSignaturesOff(this.logger, 'EightByEightAdapter', resolved.verifySignatures);
     }
 
-    async close(): Promise<void> {
+    protected override async closeClients(): Promise<void> {
         await Promise.all([this.client.close(), this.keyClient.close()]);
     }
 

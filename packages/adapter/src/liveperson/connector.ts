@@ -1,6 +1,5 @@
 import { ActivityTypes, type ConversationReference, type PlainActivity, type ResourceResponse } from '../core/activity';
 import { newActivityId } from '../core/activityHelpers';
-import { BoundedMemoryStorage } from '../core/boundedMemoryStorage';
 import { ContactCenterConnector } from '../core/contactCenterConnector';
 import { ConversationClosedError, UnsupportedOperationError } from '../core/errors';
 import { isHandoffInitiation } from '../core/handoff';
@@ -59,9 +58,7 @@ export class LivePersonConnector extends ContactCenterConnector<LivePersonInboun
 
     constructor(options: LivePersonAdapterOptions) {
         const resolved = resolveLivePersonOptions(options);
-        // Conversation records and ConsumerJWS tokens must outlive long agent conversations: a week by default.
-        const storage = resolved.storage ?? new BoundedMemoryStorage({ maxItems: 100_000, ttlMs: 7 * 24 * 60 * 60 * 1000 });
-        super({ ...resolved, storage }, 'liveperson/conversations');
+        super(resolved, 'liveperson/conversations');
         this.options = resolved;
         this.serviceUrl = resolved.messagingUrl ?? resolved.csdsUrl;
         // The HTTP client masks the tokens the auth (created next, on top of the client) holds.
@@ -85,7 +82,7 @@ export class LivePersonConnector extends ContactCenterConnector<LivePersonInboun
             accountId: resolved.accountId,
             clientId: resolved.clientId,
             clientSecret: resolved.clientSecret,
-            storage,
+            storage: this.storage,
         });
         tokens.auth = auth;
         this.client = new LivePersonClient(http, services, auth, { accountId: resolved.accountId, clientFeatures: resolved.clientFeatures });
@@ -133,7 +130,7 @@ export class LivePersonConnector extends ContactCenterConnector<LivePersonInboun
         };
     }
 
-    async close(): Promise<void> {
+    protected override async closeClients(): Promise<void> {
         await Promise.all([this.client.close(), this.files.close()]);
     }
 

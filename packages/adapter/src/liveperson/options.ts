@@ -182,7 +182,5 @@ export function resolveLivePersonOptions(options: LivePersonAdapterOptions): Res
         maxAttachmentBytes: options.maxAttachmentBytes ?? LIVEPERSON_MAX_FILE_BYTES,
         sendReadReceipts: options.sendReadReceipts ?? true,
         botAccount: options.botAccount ?? { id: 'liveperson-connector', name: 'Bot' },
-        // LivePerson disables endpoints slower than 2.5 s; answer with a margin.
-        ackDeadlineMs: options.ackDeadlineMs ?? 2000,
     };
 }

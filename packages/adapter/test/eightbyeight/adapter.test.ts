@@ -180,43 +180,55 @@ for (const host of hosts) {
             expect(sandbox.botMessages(id).slice(-1)[0].cards).to.deep.equal([{ contentType: 'application/vnd.microsoft.card.adaptive', content: refreshed }]);
         });
 
-        it('answers 200 at the ack deadline while a slow turn goes on, and a retry meanwhile runs no second turn', async () => {
-            await setup({ ackDeadlineMs: 150 });
+        it('answers 200 once the event is in the inbox, before the slow turn ends; a redelivery meanwhile runs no second turn', async () => {
+            await setup();
             let turns = 0;
+            let release!: () => void;
+            const released = new Promise<void>((resolve) => (release = resolve));
             logic = async (context) => {
                 if (context.activity.type !== ActivityTypes.Message) return;
                 turns++;
-                await new Promise((resolve) => setTimeout(resolve, 700));
+                await released;
                 await context.sendActivity('slow answer');
             };
-            const id = await sandbox.startConversation();
-            const started = Date.now();
-            const first = await sandbox.customerSays(id, 'take your time');
-            expect(first.status).to.equal(200);
-            expect(Date.now() - started).to.be.below(600);
-            const retry = await sandbox.customerSays(id, 'take your time', { eventId: first.eventId, retry: 1 });
-            expect(retry.status).to.equal(200);
-            await sandbox.waitForBotMessage(id, { timeoutMs: 3000 });
-            expect(turns).to.equal(1);
-            expect(sandbox.botMessages(id).map((m) => m.text)).to.deep.equal(['slow answer']);
+            const server = await listen((req, res) => void adapter.processOnly(req, res, logic));
+            sandbox.webhookUrl = `${server.url}/api/8x8/webhook`;
+            try {
+                const id = await sandbox.startConversation();
+                const first = await sandbox.customerSays(id, 'take your time');
+                // The turn is still waiting: the answer did not wait for it.
+                expect(first.status).to.equal(200);
+                await waitUntil(() => turns === 1);
+                const retry = await sandbox.customerSays(id, 'take your time', { eventId: first.eventId, retry: 1 });
+                expect(retry.status).to.equal(200);
+                release();
+                await sandbox.waitForBotMessage(id, { timeoutMs: 3000 });
+                await adapter.whenIdle();
+                expect(turns).to.equal(1);
+                expect(sandbox.botMessages(id).map((m) => m.text)).to.deep.equal(['slow answer']);
+            } finally {
+                release();
+                await server.close();
+            }
         });
 
-        it('answers 500 and releases the event when the turn fails (no onTurnError), so the redelivery runs', async () => {
+        it('runs a failed turn again from the inbox (no onTurnError), after a backoff, until it succeeds; the webhook was answered 200', async () => {
             await setup();
-            let fail = true;
+            let attempts = 0;
             logic = async (context) => {
                 if (context.activity.type !== ActivityTypes.Message) return;
-                if (fail) throw new Error('database down');
+                if (++attempts < 3) throw new Error('database down');
                 await context.sendActivity('recovered');
             };
             const id = await sandbox.startConversation();
             const first = await sandbox.customerSays(id, 'hello');
-            expect(first.status).to.equal(500);
-            expect(JSON.parse(first.body).error).to.equal('The bot failed to handle this event; retry later.');
-            expect(logger.lines.some((l) => l.includes('database down'))).to.equal(true);
-            fail = false;
-            expect((await sandbox.customerSays(id, 'hello', { eventId: first.eventId, retry: 1 })).status).to.equal(200);
+            expect(first.status).to.equal(200);
+            expect(attempts).to.equal(3);
+            expect(logger.lines.filter((l) => l.includes('database down') && l.includes('runs again later'))).to.have.length(2);
             expect(sandbox.botMessages(id).map((m) => m.text)).to.deep.equal(['recovered']);
+            // A redelivery of the same event is dropped at the inbox.
+            expect((await sandbox.customerSays(id, 'hello', { eventId: first.eventId, retry: 1 })).status).to.equal(200);
+            expect(attempts).to.equal(3);
         });
 
         it('rejects sendActivity with a typed error naming operation and status after retries, and never calls 8x8 for an invalid card', async () => {
@@ -517,7 +529,8 @@ for (const host of hosts) {
                 'option "handBack.maxTotalMinutes" must be an integer from 20 to 600'
             );
             expect(make({ apiKey: 'k', handBack: {} })).to.throw(ConfigurationError, '"handBack.webhookId" is required');
-            expect(make({ apiKey: 'k', ackDeadlineMs: -1 })).to.throw(ConfigurationError, 'option "ackDeadlineMs" must be a positive integer');
+            expect(make({ apiKey: 'k', inbox: { maxAttempts: 0 } })).to.throw(ConfigurationError, 'option "inbox.maxAttempts" must be a positive integer');
+            expect(make({ apiKey: 'k', store: {} })).to.throw(ConfigurationError, 'option "store" must be an inbox store');
             expect(make({ apiKey: 'k', retry: { maxAttempts: 0 } })).to.throw(ConfigurationError, 'option "retry.maxAttempts"');
             expect(make({ apiKey: 'k', jwkUrlTemplates: ['https://x/key'] })).to.throw(ConfigurationError, '"jwkUrlTemplates"');
             expect(make({ apiKey: 'k', logger: {} })).to.throw(ConfigurationError, 'option "logger"');

@@ -3,6 +3,7 @@
  * real new key arriving during a flood. First the key store alone with a fake clock, then the adapter over loopback
  * HTTP against the 8x8 stand-in, counting the key requests it recorded.
  */
+import { MemoryInboxStore } from '../../src/core/memoryInboxStore';
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { EightByEightSandbox, SigningKey } from 'botbuilder-contact-center-sandbox';
@@ -156,7 +157,8 @@ describe('8x8 signing keys (key store, fake clock)', () => {
     });
 
     it('checks the signingKeys options up front, naming the option', () => {
-        const make = (signingKeys: unknown) => () => new EightByEightConnector({ apiKey: 'k', signingKeys } as EightByEightAdapterOptions);
+        const make = (signingKeys: unknown) => () =>
+            new EightByEightConnector({ apiKey: 'k', signingKeys, store: new MemoryInboxStore() } as EightByEightAdapterOptions);
         expect(make({ lookupsPerSecond: 0 })).to.throw(ConfigurationError, 'option "signingKeys.lookupsPerSecond" must be a positive number');
         expect(make({ lookupBurst: 1.5 })).to.throw(ConfigurationError, 'option "signingKeys.lookupBurst" must be a positive integer');
         expect(make({ fetchTimeoutMs: -1 })).to.throw(ConfigurationError, 'option "signingKeys.fetchTimeoutMs"');

@@ -7,6 +7,7 @@ import { LivePersonSandbox, type RecordedRequest } from 'botbuilder-contact-cent
 import type { LivePersonAdapterOptions } from '../../src/liveperson/options';
 import { ActivityTypes } from '../../src/core/activity';
 import { ActivityMappingError, ConfigurationError, UnsupportedOperationError, VendorApiError } from '../../src/core/errors';
+import { MemoryInboxStore } from '../../src/core/memoryInboxStore';
 import { capturingLogger, listen, waitUntil } from '../helpers';
 import { hosts, type TestActivity, type TestContext, type TestLivePersonAdapter } from '../hosts';
 
@@ -513,14 +514,14 @@ for (const host of hosts) {
 
         it('ConsumerJWS and conversation records live in the Storage: a second instance on the same Storage replies without the IdP', async () => {
             const storage = new host.MemoryStorage();
-            await setup({ storage });
+            await setup({ store: new MemoryInboxStore({ storage }) });
             const reference = await adapter.openConversation({ consumerId: 'shared-consumer' });
             const second = new host.LivePersonAdapter({
                 accountId: sandbox.accountId,
                 clientId: sandbox.clientId,
                 clientSecret: SECRET,
                 csdsUrl: sandbox.url,
-                storage,
+                store: new MemoryInboxStore({ storage }),
                 logger,
             });
             try {
@@ -541,7 +542,7 @@ for (const host of hosts) {
                 return read(keys);
             };
             // No echoes of the connector's own events: each would be one more webhook (and one more read) to count.
-            await setup({ storage }, { echoConsumerEvents: false });
+            await setup({ store: new MemoryInboxStore({ storage }) }, { echoConsumerEvents: false });
             logic = echo;
             const id = await open();
             await sandbox.agentJoins(id);

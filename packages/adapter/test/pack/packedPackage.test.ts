@@ -4,10 +4,10 @@
  * exactOptionalPropertyTypes, module nodenext, an ES module project) and run against the stand-ins.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { EightByEightSandbox, LivePersonSandbox } from 'botbuilder-contact-center-sandbox';
@@ -96,6 +96,11 @@ for (const sdks of sdkVersions)
                 env: cleanEnv(),
                 maxBuffer: 1 << 24,
             });
+            // --ignore-scripts skipped better-sqlite3's build of its native module (a minute of node-gyp on this machine);
+            // a user's install runs it. Same Node, same platform: the workspace's build is the file that install makes.
+            const nativeModule = 'node_modules/better-sqlite3/build/Release/better_sqlite3.node';
+            mkdirSync(dirname(join(project, nativeModule)), { recursive: true });
+            copyFileSync(join(repo, nativeModule), join(project, nativeModule));
             await run(join(project, 'node_modules/.bin/tsc'), ['--init'], { cwd: project });
             // tsc --init's defaults, plus what any Node project adds: Node's types, and where sources and output go.
             const config = readFileSync(join(project, 'tsconfig.json'), 'utf8')

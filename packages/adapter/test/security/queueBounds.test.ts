@@ -1,13 +1,14 @@
 /**
  * Bounded queues over loopback: a webhook that would put more events in a conversation's queue than
  * `maxQueuedEventsPerConversation`, or in all queues than `maxQueuedEvents`, is answered 503 with a message, before any
- * record read or turn and with its de-duplication claims released, so the vendor's redelivery runs it.
+ * record read or turn, and nothing of it is stored or claimed in the inbox, so the vendor's redelivery runs it.
  */
 import { expect } from 'chai';
 import { EightByEightSandbox, LivePersonSandbox } from 'botbuilder-contact-center-sandbox';
 import { ActivityTypes } from '../../src/core/activity';
 import type { EightByEightAdapterOptions } from '../../src/eightbyeight/options';
 import type { LivePersonAdapterOptions } from '../../src/liveperson/options';
+import { MemoryInboxStore } from '../../src/core/memoryInboxStore';
 import { capturingLogger, listen, waitUntil } from '../helpers';
 import { hosts, type TestActivity, type TestAdapter, type TestContext, type TestLivePersonAdapter, type TestStorage } from '../hosts';
 
@@ -69,11 +70,11 @@ describe(`queue bounds: 503 beyond maxQueuedEventsPerConversation / maxQueuedEve
         const baseUrl = await sandbox.start();
         logger = capturingLogger();
         storage = readRecordingStorage(new host.MemoryStorage());
-        adapter = new host.EightByEightAdapter({ apiKey: API_KEY, baseUrl, logger, storage, ackDeadlineMs: 100, ...options });
+        adapter = new host.EightByEightAdapter({ apiKey: API_KEY, baseUrl, logger, store: new MemoryInboxStore({ storage }), ...options });
         received = [];
         gates = new Gates();
         const server = await listen((req, res) =>
-            adapter.process(req, res, async (context: TestContext) => {
+            adapter.processOnly(req, res, async (context: TestContext) => {
                 if (context.activity.type !== ActivityTypes.Message) return;
                 received.push(context.activity);
                 await gates.wait(context.activity.text);
@@ -98,7 +99,7 @@ describe(`queue bounds: 503 beyond maxQueuedEventsPerConversation / maxQueuedEve
         const slow = sandbox.addConversation('slow').id;
         const other = sandbox.addConversation('other').id;
         gates.hold('first');
-        expect((await sandbox.customerSays(slow, 'first')).status).to.equal(200); // running, held: 200 at the ack deadline
+        expect((await sandbox.customerSays(slow, 'first')).status).to.equal(200); // stored (200), running, held
         expect((await sandbox.customerSays(slow, 'second')).status).to.equal(200); // queued behind it
         const refused = await sandbox.customerSays(slow, 'third');
         expect(refused.status).to.equal(503);
@@ -165,14 +166,13 @@ describe(`queue bounds: a LivePerson notification with several changes is refuse
             clientSecret: SECRET,
             csdsUrl,
             logger: capturingLogger(),
-            ackDeadlineMs: 100,
             sendReadReceipts: false,
             ...options,
         });
         received = [];
         gates = new Gates();
         const server = await listen((req, res) =>
-            adapter.process(req, res, async (context: TestContext) => {
+            adapter.processOnly(req, res, async (context: TestContext) => {
                 if (context.activity.type !== ActivityTypes.Message) return;
                 received.push(context.activity);
                 await gates.wait(context.activity.text);

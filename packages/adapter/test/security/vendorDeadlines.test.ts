@@ -49,10 +49,10 @@ describe(`vendor calls: overall deadline and retry budget, 8x8 (${host.name})`, 
         sandbox = new EightByEightSandbox({ apiKey: API_KEY });
         const baseUrl = await sandbox.start();
         logger = capturingLogger();
-        adapter = new host.EightByEightAdapter({ apiKey: API_KEY, baseUrl, logger, ackDeadlineMs: 100, ...options });
+        adapter = new host.EightByEightAdapter({ apiKey: API_KEY, baseUrl, logger, inbox: { maxAttempts: 1 }, ...options });
         outcomes = [];
         const bot = echoRecording(outcomes);
-        const server = await listen((req, res) => void adapter.process(req, res, bot));
+        const server = await listen((req, res) => void adapter.processOnly(req, res, bot));
         closeServer = server.close;
         sandbox.webhookUrl = `${server.url}/api/8x8/webhook`;
     }
@@ -154,13 +154,13 @@ describe(`vendor calls: overall deadline, LivePerson (${host.name})`, function (
             clientSecret: SECRET,
             csdsUrl,
             logger,
-            ackDeadlineMs: 100,
+            inbox: { maxAttempts: 1 },
             sendReadReceipts: false,
             ...options,
         });
         outcomes = [];
         const bot = echoRecording(outcomes);
-        const server = await listen((req, res) => void adapter.process(req, res, bot));
+        const server = await listen((req, res) => void adapter.processOnly(req, res, bot));
         closeServer = server.close;
         sandbox.webhookUrl = `${server.url}/api/liveperson/webhook`;
     }

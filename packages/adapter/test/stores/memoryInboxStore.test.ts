@@ -1,0 +1,7 @@
+import { MemoryInboxStore } from '../../src/core/memoryInboxStore';
+import { describeInboxStoreConformance } from './conformance';
+
+describeInboxStoreConformance('MemoryInboxStore', async () => {
+    const store = new MemoryInboxStore();
+    return { store, cleanup: () => store.close() };
+});
