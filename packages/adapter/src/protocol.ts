@@ -54,6 +54,7 @@ export type { StorageLike, StoreItems } from './core/storage';
 export type { WebhookPipelineOptions } from './core/webhookOptions';
 export type { WebhookRequest, WebhookResponse } from './core/http';
 export type { InboxStore, InboxEvent, NewInboxEvent, AppendOptions, AppendResult, AppendRefusal, SendRecord, DeadLetter, InboxStats } from './core/inboxStore';
+export { TAKEOVER_ERROR } from './core/inboxStore';
 export { MemoryInboxStore } from './core/memoryInboxStore';
 export type { MemoryInboxStoreOptions } from './core/memoryInboxStore';
 export type { InboxProcessingOptions } from './core/inboxProcessor';

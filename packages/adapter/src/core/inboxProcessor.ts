@@ -164,6 +164,12 @@ export class InboxProcessor {
 
     /** One event: handled and completed; or retried / dead-lettered. True when the conversation may go on here. */
     private async runEvent(event: InboxEvent): Promise<boolean> {
+        if (event.attempts >= (this.options.maxAttempts ?? 6)) {
+            // Handed out again after its runs ended without a verdict (the instances died): not run once more.
+            const error = new Error(`Given up after ${event.attempts} attempts: ${event.lastError ?? 'no error recorded'}`);
+            this.listener.failed({ ...event, attempts: event.attempts - 1 }, error, true);
+            return this.store.deadLetter(this.inbox, this.owner, event, error.message);
+        }
         let writes: StoreItems;
         try {
             writes = await this.handle(event);

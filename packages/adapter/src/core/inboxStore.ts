@@ -11,6 +11,9 @@
 import type { ResourceResponse } from './activity';
 import type { StorageLike, StoreItems } from './storage';
 
+/** `lastError` of an event whose lease ended while it ran (the instance running it died or stalled). */
+export const TAKEOVER_ERROR = 'The instance running it stopped before finishing it (its lease expired).';
+
 /** One event to append: what the webhook parser produced, before it is stored. */
 export interface NewInboxEvent {
     /** The conversation whose order the event keeps. */
@@ -28,7 +31,10 @@ export interface InboxEvent {
     conversationId: string;
     deduplicationKey?: string | undefined;
     payload: unknown;
-    /** Failed attempts so far (retries scheduled by {@link InboxStore.retry}); a takeover after a lease expired does not count. */
+    /**
+     * Failed attempts so far: retries scheduled by {@link InboxStore.retry}, and hand-outs whose lease ended without the
+     * holder settling the event (it died or stalled), so an event that kills every process running it is bounded too.
+     */
     attempts: number;
     /** When it was appended (ms since the epoch, the store's clock). */
     receivedAt: number;
@@ -93,8 +99,8 @@ export interface InboxStats {
  *   stores and claims nothing. Once `append` resolves, the events survive a process crash (durable stores).
  * - **Order and leases:** a conversation's events are handed out one at a time, oldest first, and only to the instance
  *   holding the conversation's lease. A lease is taken by {@link lease} or {@link next}, lasts `leaseMs` unless renewed,
- *   and when it expires (the holder died) anyone can take it; the event it was running is handed out again
- *   (at-least-once: the send records keep a re-run from resending).
+ *   and when it expires (the holder died) anyone can take it; the event it was running is handed out again with
+ *   `attempts` + 1 (at-least-once: the send records keep a re-run from resending).
  * - An event is handed out only when it is *due* (a retried event waits until its `dueAt`); while the head of a
  *   conversation is not due, later events of that conversation wait too (order before progress).
  * - **complete**, **retry**, **deadLetter**, **recordSend** do nothing and resolve `false` when the caller no longer

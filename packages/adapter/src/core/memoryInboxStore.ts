@@ -1,6 +1,16 @@
 import { LRUCache } from 'lru-cache';
 import { BoundedMemoryStorage } from './boundedMemoryStorage';
-import type { AppendOptions, AppendResult, DeadLetter, InboxEvent, InboxStats, InboxStore, NewInboxEvent, SendRecord } from './inboxStore';
+import {
+    TAKEOVER_ERROR,
+    type AppendOptions,
+    type AppendResult,
+    type DeadLetter,
+    type InboxEvent,
+    type InboxStats,
+    type InboxStore,
+    type NewInboxEvent,
+    type SendRecord,
+} from './inboxStore';
 import type { StorageLike, StoreItems } from './storage';
 
 /** Options of {@link MemoryInboxStore}. */
@@ -137,10 +147,13 @@ export class MemoryInboxStore implements InboxStore {
     async lease(inbox: string, owner: string, max: number, leaseMs: number): Promise<InboxEvent[]> {
         const state = this.inbox(inbox, 'lease');
         const now = Date.now();
-        // Leases whose holder stopped renewing (it died) become free again.
+        // Leases whose holder stopped renewing (it died) become free again; the event it ran counts as an attempt.
         for (const conversationId of state.leased) {
             const conversation = state.conversations.get(conversationId);
-            if (conversation?.lease && conversation.lease.until <= now) state.setLease(conversationId, conversation, undefined);
+            if (conversation?.lease && conversation.lease.until <= now) {
+                countTakeover(conversation);
+                state.setLease(conversationId, conversation, undefined);
+            }
         }
         const heads: InboxEvent[] = [];
         for (const conversationId of state.free) {
@@ -159,6 +172,7 @@ export class MemoryInboxStore implements InboxStore {
         const now = Date.now();
         const conversation = state.takeable(conversationId, owner, now);
         if (!conversation) return undefined;
+        if (conversation.lease && conversation.lease.until <= now) countTakeover(conversation);
         const head = conversation.events[0];
         if (!head || head.dueAt > now) {
             if (conversation.lease?.owner === owner) state.setLease(conversationId, conversation, undefined);
@@ -272,6 +286,17 @@ export class MemoryInboxStore implements InboxStore {
         if (!state) this.inboxes.set(name, (state = new MemoryInbox(this.options.maxDeduplicationKeys ?? 100_000)));
         return state;
     }
+}
+
+/**
+ * A lease ended without its holder settling the head (it died or stalled): the head counts one attempt, so an event
+ * that kills every process running it reaches the dead letters instead of being handed out forever.
+ */
+function countTakeover(conversation: Conversation): void {
+    const head = conversation.events[0];
+    if (!head) return;
+    head.attempts++;
+    head.lastError = TAKEOVER_ERROR;
 }
 
 /** A copy the caller may keep and change (the store's own copy changes on retry). */

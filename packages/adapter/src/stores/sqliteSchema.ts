@@ -117,7 +117,7 @@ const SQL = {
             head_due = CASE WHEN head_id IS NULL THEN excluded.head_due ELSE head_due END,
             head_id = coalesce(head_id, excluded.head_id)`,
     // Free or expired lease (a free one has lease_until 0) and a due head; `now` is bound twice.
-    leasable: `SELECT conversation_id, head_id FROM conversations INDEXED BY conversations_by_head
+    leasable: `SELECT conversation_id, head_id, owner, lease_until FROM conversations INDEXED BY conversations_by_head
         WHERE inbox = ? AND head_id IS NOT NULL AND head_due <= ? AND lease_until <= ? ORDER BY head_id LIMIT ?`,
     setLease: 'UPDATE conversations SET owner = ?, lease_until = ? WHERE inbox = ? AND conversation_id = ?',
     renewLease: 'UPDATE conversations SET lease_until = ? WHERE inbox = ? AND conversation_id = ? AND owner = ? AND lease_until > ?',
@@ -130,6 +130,8 @@ const SQL = {
     deleteEvent: 'DELETE FROM events WHERE id = ?',
     conversationRemove: 'UPDATE conversations SET pending = pending - 1, head_id = ?, head_due = ? WHERE inbox = ? AND conversation_id = ?',
     retryEvent: 'UPDATE events SET attempts = attempts + 1, last_error = ?, due_at = ? WHERE id = ?',
+    // A lease that ended without its holder settling the head (it died): the head counts one attempt.
+    countTakeover: 'UPDATE events SET attempts = attempts + 1, last_error = ? WHERE id = ?',
     setHeadDue: 'UPDATE conversations SET head_due = ? WHERE inbox = ? AND conversation_id = ?',
     insertDeadLetter: 'INSERT INTO dead_letters (inbox, event, error, at, expires_at) VALUES (?, ?, ?, ?, ?)',
     deadLetters: 'SELECT event, error, at FROM dead_letters WHERE inbox = ? AND expires_at > ? ORDER BY at DESC, id DESC LIMIT ?',

@@ -3,7 +3,7 @@
  * another process (or a `kill -9`) can see is the state before the step or after it, never in between.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { AppendOptions, AppendResult, InboxEvent, InboxStats } from '../core/inboxStore';
+import { TAKEOVER_ERROR, type AppendOptions, type AppendResult, type InboxEvent, type InboxStats } from '../core/inboxStore';
 import type { StoreItems } from '../core/storage';
 import type { ConversationRow, EventRow, Statements } from './sqliteSchema';
 import { writeItems } from './sqliteStorage';
@@ -68,8 +68,9 @@ export function buildTransactions(db: BetterSqlite3.Database, s: Statements, lif
             return { accepted, duplicates };
         }),
         lease: immediate((inbox: string, owner: string, max: number, leaseMs: number, now: number) => {
-            const rows = s.leasable.all(inbox, now, now, max) as { conversation_id: string; head_id: number }[];
+            const rows = s.leasable.all(inbox, now, now, max) as { conversation_id: string; head_id: number; owner: string | null }[];
             return rows.map((row) => {
+                if (row.owner !== null) s.countTakeover.run(TAKEOVER_ERROR, row.head_id);
                 s.setLease.run(owner, now + leaseMs, inbox, row.conversation_id);
                 return toEvent(s.event.get(row.head_id) as EventRow);
             });
@@ -77,6 +78,7 @@ export function buildTransactions(db: BetterSqlite3.Database, s: Statements, lif
         next: immediate((inbox: string, owner: string, conversationId: string, leaseMs: number, now: number) => {
             const row = conversation(inbox, conversationId);
             if (!row || (row.owner !== null && row.owner !== owner && row.lease_until > now)) return undefined;
+            if (row.owner !== null && row.lease_until <= now && row.head_id !== null) s.countTakeover.run(TAKEOVER_ERROR, row.head_id);
             if (row.head_id === null || (row.head_due ?? 0) > now) {
                 // Released in the same step, so an event appended right after is leasable by anyone.
                 if (row.owner === owner) {

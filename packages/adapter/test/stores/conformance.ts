@@ -5,7 +5,7 @@
  * of milliseconds, and every wait that must NOT end uses a lease of a minute, so a slow machine cannot make them flaky.
  */
 import { expect } from 'chai';
-import type { AppendOptions, InboxEvent, InboxStore, NewInboxEvent, SendRecord } from '../../src/core/inboxStore';
+import { TAKEOVER_ERROR, type AppendOptions, type InboxEvent, type InboxStore, type NewInboxEvent, type SendRecord } from '../../src/core/inboxStore';
 
 /** What `create` hands the suite: a fresh, empty store and how to dispose of it (close, delete files). */
 export interface StoreUnderTest {
@@ -273,19 +273,42 @@ export function describeInboxStoreConformance(name: string, create: () => Promis
                 expect((await store.lease(INBOX, 'B', 10, LONG)).map((e) => e.payload)).to.deep.equal([3]);
             });
 
-            it('once a lease expires, another owner takes the conversation and is handed the same event again', async () => {
+            it('once a lease expires, another owner takes the conversation and is handed the same event again, one attempt more', async () => {
                 const [e1] = await accepted([event('c1', 1, 'k1'), event('c1', 2)]);
                 expect((await store.lease(INBOX, 'A', 10, SHORT)).map((e) => e.id)).to.deep.equal([e1.id]);
                 expect(await store.lease(INBOX, 'B', 10, LONG)).to.deep.equal([]);
                 await sleep(PAST_SHORT);
                 const [again] = await store.lease(INBOX, 'B', 10, LONG);
-                expect(summary(again)).to.deep.equal(summary(e1)); // same id and payload, attempts unchanged
+                // Same id and payload; the run that never finished counts (a poison event is bounded by maxAttempts).
+                expect(summary(again)).to.deep.equal({ ...summary(e1), attempts: 1, lastError: TAKEOVER_ERROR });
                 expect(again.deduplicationKey).to.equal('k1');
                 expect(await store.complete(INBOX, 'A', e1, {})).to.equal(false);
                 expect(await store.next(INBOX, 'A', 'c1', LONG)).to.equal(undefined);
                 expect(await store.stats(INBOX)).to.include({ pending: 2 });
                 expect(await store.complete(INBOX, 'B', again, {})).to.equal(true);
                 expect((await store.next(INBOX, 'B', 'c1', LONG))!.payload).to.equal(2);
+            });
+
+            it('counts a takeover of an event handed out by next() after a completion', async () => {
+                const [e1] = await accepted([event('c1', 1), event('c1', 2)]);
+                await store.lease(INBOX, 'A', 1, SHORT);
+                expect(await store.complete(INBOX, 'A', e1, {})).to.equal(true);
+                expect((await store.next(INBOX, 'A', 'c1', SHORT))!.attempts).to.equal(0);
+                await sleep(PAST_SHORT);
+                const [taken] = await store.lease(INBOX, 'B', 1, LONG);
+                expect([taken.payload, taken.attempts]).to.deep.equal([2, 1]);
+            });
+
+            it('counts a takeover through next() too, but not a release or a retry', async () => {
+                const [e1] = await accepted([event('c1', 1)]);
+                await store.lease(INBOX, 'A', 1, SHORT);
+                await sleep(PAST_SHORT);
+                expect((await store.next(INBOX, 'B', 'c1', SHORT))!.attempts).to.equal(1);
+                await store.release(INBOX, 'B');
+                expect((await store.next(INBOX, 'A', 'c1', LONG))!.attempts).to.equal(1);
+                expect(await store.retry(INBOX, 'A', { ...e1, attempts: 1 }, Date.now(), 'failed')).to.equal(true);
+                const [retried] = await store.lease(INBOX, 'B', 1, LONG);
+                expect([retried.attempts, retried.lastError]).to.deep.equal([2, 'failed']);
             });
 
             it('renew keeps a lease past its first end', async () => {
@@ -440,7 +463,8 @@ export function describeInboxStoreConformance(name: string, create: () => Promis
                 expect(await store.sends(INBOX, head.id)).to.deep.equal([sendRecord(0)]);
                 expect(await store.stats(INBOX)).to.deep.equal({ pending: 1, conversations: 1, deadLettered: 0 });
                 expect(await store.deadLetters(INBOX, 10)).to.deep.equal([]);
-                expect(summary(await store.next(INBOX, 'B', 'c1', LONG))).to.deep.equal(summary(head)); // attempts still 0
+                // The takeover counted one attempt; B asking again while it holds the lease counts none.
+                expect(summary(await store.next(INBOX, 'B', 'c1', LONG))).to.deep.equal({ ...summary(head), attempts: 1, lastError: TAKEOVER_ERROR });
                 expect(await store.complete(INBOX, 'B', taken!, { 'records/c1': { by: 'B' } })).to.equal(true);
                 expect((await store.storage.read(['records/c1']))['records/c1']).to.include({ by: 'B' });
             });

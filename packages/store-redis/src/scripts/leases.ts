@@ -30,6 +30,7 @@ while got < max and budget > 0 do
                     redis.call('ZADD', READY, num(due), c)
                 else
                     take(c, owner, lease_ms, now)
+                    hand_out(c, head)
                     push_head(out, c, head)
                     got = got + 1
                 end
@@ -57,6 +58,8 @@ if not due then
     return false
 end
 take(c, owner, ARGV[4], now)
+-- Asked again by the owner whose lease lives: the same run, not a takeover.
+if holder ~= owner then hand_out(c, head) else redis.call('HSETNX', ekey(c), 'h:' .. head, '1') end
 local out = {}
 push_head(out, c, head)
 return out

@@ -1,3 +1,5 @@
+import { TAKEOVER_ERROR } from 'botbuilder-contact-center/protocol';
+
 /**
  * Lua shared by the inbox scripts, prepended to each. Every inbox script is called with the same five keys (all of
  * one inbox, so one hash slot when the prefix has a hash tag) and `ARGV[1]` = the inbox's key base, from which the
@@ -8,6 +10,7 @@
  * conversations appended within the same millisecond in their order (integers below 2^53, exact in a Lua number).
  */
 export const PRELUDE = `
+local TAKEOVER_ERROR = ${JSON.stringify(TAKEOVER_ERROR)}
 local READY, PENDING, SEQ, DEAD, ETAG = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local B = ARGV[1]
 
@@ -48,12 +51,22 @@ local function take(c, owner, lease_ms, now)
     if redis.call('PTTL', o) < tonumber(lease_ms) then redis.call('PEXPIRE', o, lease_ms) end
 end
 
+-- Marks a head handed out. One handed out before and never settled (its holder's lease ended: it died or stalled)
+-- counts one attempt, so an event that kills every process running it reaches the dead letters.
+local function hand_out(c, id)
+    if redis.call('HSETNX', ekey(c), 'h:' .. id, '1') == 0 then
+        local r, a, t = read_meta(c, id)
+        redis.call('HSET', ekey(c), 'm:' .. id, num(r) .. ' ' .. num(a + 1) .. ' ' .. num(t), 'x:' .. id, TAKEOVER_ERROR)
+    end
+end
+
 -- Frees a lease: the conversation is ready again at its head's due time (or leaves the set when it has no events).
 local function free(c, owner)
     redis.call('DEL', lkey(c))
     redis.call('SREM', okey(owner), c)
     local head = redis.call('LINDEX', qkey(c), 0)
     if head then
+        redis.call('HDEL', ekey(c), 'h:' .. head)
         local _, _, t = read_meta(c, head)
         redis.call('ZADD', READY, num(t), c)
     else
@@ -69,7 +82,7 @@ end
 -- Removes the head event with its send records; the conversation leaves the ready set when it has no more events.
 local function remove_head(c, id)
     redis.call('LPOP', qkey(c))
-    redis.call('HDEL', ekey(c), 'b:' .. id, 'm:' .. id, 'x:' .. id)
+    redis.call('HDEL', ekey(c), 'b:' .. id, 'm:' .. id, 'x:' .. id, 'h:' .. id)
     redis.call('DEL', skey(id))
     if redis.call('DECR', PENDING) <= 0 then redis.call('DEL', PENDING) end
     if redis.call('LLEN', qkey(c)) == 0 then redis.call('ZREM', READY, c) end
