@@ -56,6 +56,8 @@ export type { WebhookRequest, WebhookResponse } from './core/http';
 export type { InboxStore, InboxEvent, NewInboxEvent, AppendOptions, AppendResult, AppendRefusal, SendRecord, DeadLetter, InboxStats } from './core/inboxStore';
 export { TAKEOVER_ERROR } from './core/inboxStore';
 export { MemoryInboxStore } from './core/memoryInboxStore';
+export { SqliteInboxStore } from './stores/sqliteInboxStore';
+export type { SqliteInboxStoreOptions } from './stores/sqliteInboxStore';
 export type { MemoryInboxStoreOptions } from './core/memoryInboxStore';
 export type { InboxProcessingOptions } from './core/inboxProcessor';
 export { BoundedMemoryStorage } from './core/boundedMemoryStorage';

@@ -1,3 +1,4 @@
+import { ConfigurationError } from '../core/errors';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -77,10 +78,11 @@ export class SqliteInboxStore implements InboxStore {
         validateOptions('SqliteInboxStore', optionsSchema, options, '{ path }');
         const lifetimes = { storageTtlMs: options.storageTtlMs ?? 30 * DAY_MS, deadLetterTtlMs: options.deadLetterTtlMs ?? 7 * DAY_MS };
         if (options.path !== ':memory:') mkdirSync(dirname(resolve(options.path)), { recursive: true });
-        // Required here rather than imported: importing the library must not load a native module nobody asked for.
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const Database = require('better-sqlite3') as typeof BetterSqlite3;
-        this.db = openDatabase(Database, { path: options.path, synchronous: options.synchronous ?? 'NORMAL', busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
+        this.db = openDatabase(loadBetterSqlite3(), {
+            path: options.path,
+            synchronous: options.synchronous ?? 'NORMAL',
+            busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+        });
         try {
             this.statements = prepareStatements(this.db);
             this.tx = buildTransactions(this.db, this.statements, lifetimes);
@@ -232,5 +234,22 @@ export class SqliteInboxStore implements InboxStore {
         } catch {
             // Nothing to do: expired rows are invisible to reads, and the timer tries again.
         }
+    }
+}
+
+/**
+ * better-sqlite3, required here rather than imported: importing the library must not load a native module nobody asked
+ * for. It is an optional dependency (an install that cannot build it still succeeds), so say what to do when it is missing.
+ */
+function loadBetterSqlite3(): typeof BetterSqlite3 {
+    try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        return require('better-sqlite3') as typeof BetterSqlite3;
+    } catch (error) {
+        throw new ConfigurationError(
+            `SqliteInboxStore: the better-sqlite3 package could not be loaded (${(error as Error).message.split('\n')[0]}). ` +
+                'Install it (npm install better-sqlite3, with its install script allowed so it builds its native module), ' +
+                'or pass another store to the adapter: store: new RedisInboxStore({ url }) or, accepting that a restart loses state, new MemoryInboxStore().'
+        );
     }
 }
