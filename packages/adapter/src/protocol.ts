@@ -60,6 +60,8 @@ export { SqliteInboxStore } from './stores/sqliteInboxStore';
 export type { SqliteInboxStoreOptions } from './stores/sqliteInboxStore';
 export type { MemoryInboxStoreOptions } from './core/memoryInboxStore';
 export type { InboxProcessingOptions } from './core/inboxProcessor';
+export { openTelemetryMetrics } from './core/metrics';
+export type { ContactCenterMetrics, MetricName, MetricAttributes, MeterLike } from './core/metrics';
 export { BoundedMemoryStorage } from './core/boundedMemoryStorage';
 export type { BoundedMemoryStorageOptions } from './core/boundedMemoryStorage';
 export type { RetryOptions } from './core/retryPolicy';

@@ -11,7 +11,8 @@ import { currentEvent, EventContext } from './eventContext';
 import { FailureReporter, isPermanentFailure, type EventFailureCounts } from './eventFailures';
 import { readRawBody, writeResponse, type WebhookRequest, type WebhookResponse } from './http';
 import { InboxProcessor } from './inboxProcessor';
-import type { AppendOptions, AppendRefusal, AppendResult, InboxEvent, InboxStore } from './inboxStore';
+import { guardedMetrics, type ContactCenterMetrics } from './metrics';
+import type { AppendOptions, AppendRefusal, AppendResult, InboxEvent, InboxStats, InboxStore } from './inboxStore';
 import { consoleLogger, describeError, type Logger } from './logger';
 import { rateLimited } from './rateLimitedLogger';
 import type { StorageLike, StoreItems } from './storage';
@@ -47,6 +48,7 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
     private readonly localOrder = new ConversationQueue(1);
     private readonly limits: { maxBodyBytes: number; bodyTimeoutMs: number; append: AppendOptions };
     private readonly failures: FailureReporter;
+    private readonly metrics: ContactCenterMetrics | undefined;
     private readonly ownsStore: boolean;
     private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     private processor: InboxProcessor | undefined;
@@ -70,7 +72,10 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
                 maxTotal: options.maxQueuedEvents ?? 10_000,
             },
         };
-        this.failures = new FailureReporter(() => this.vendor, this.logger, options.onEventFailure);
+        this.metrics = guardedMetrics(options.metrics, (error) =>
+            this.logger.warn(`metrics: the sink threw (further errors not logged): ${describeError(error)}`)
+        );
+        this.failures = new FailureReporter(() => this.vendor, this.logger, options.onEventFailure, this.metrics);
     }
 
     /**
@@ -119,6 +124,14 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
         return this.failures.counts;
     }
 
+    /**
+     * The inbox now (events waiting or running, conversations with events, dead letters; across every instance sharing
+     * the store) and the events running in this instance: for a metrics gauge or a readiness check.
+     */
+    async stats(): Promise<InboxStats & { running: number }> {
+        return { ...(await this.store.stats(this.vendor)), running: this.processor?.active ?? 0 };
+    }
+
     /** Closes the vendor clients' pooled connections. */
     protected abstract closeClients(): Promise<void>;
 
@@ -131,6 +144,8 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
      * Never throws: every failure becomes a status with a JSON `{ error }` message, and a log line.
      */
     async process(req: WebhookRequest, res: WebhookResponse, runTurn: TurnRunner): Promise<void> {
+        const started = this.metrics && performance.now();
+        let status = 200;
         try {
             if ((req.method ?? 'POST').toUpperCase() !== 'POST') {
                 throw new WebhookRequestError(405, `Method ${req.method} is not allowed; webhooks are POST.`);
@@ -142,7 +157,12 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
             if (events.length > 0) await this.appendToInbox(events);
             writeResponse(res, 200);
         } catch (err) {
-            this.answerError(req, res, err);
+            status = this.answerError(req, res, err);
+        }
+        if (started !== undefined) {
+            const attributes = { vendor: this.vendor, status };
+            this.metrics!.count('contact_center.webhooks', 1, attributes);
+            this.metrics!.record('contact_center.webhook.duration', performance.now() - started, attributes);
         }
     }
 
@@ -277,6 +297,7 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
             throw new WebhookRequestError(503, 'The bot cannot store this webhook right now; deliver it again later.');
         }
         if (result.refused) throw busy(result.refused);
+        if (result.duplicates > 0) this.metrics?.count('contact_center.events.duplicate', result.duplicates, { vendor: this.vendor });
         if (result.duplicates > 0)
             this.logger.debug(`${this.vendor}: ${events.length === 1 ? 'a duplicate event' : `${result.duplicates} duplicate events`} ignored`);
         if (result.accepted.length > 0) this.processor?.wake();
@@ -287,10 +308,12 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
      * (413, 408, 405…), the answer says `Connection: close` and the connection is closed once it is sent, so the rest of
      * the body is never read.
      */
-    private answerError(req: WebhookRequest, res: WebhookResponse, err: unknown): void {
+    private answerError(req: WebhookRequest, res: WebhookResponse, err: unknown): number {
         const close = bodyUnfinished(req);
         const headers: Record<string, string> = close ? { Connection: 'close' } : {};
+        let status = 500;
         if (err instanceof WebhookRequestError) {
+            status = err.status;
             this.logger.warn(`${this.vendor} webhook refused with ${err.status}: ${err.message}`);
             writeResponse(res, err.status, { error: err.message }, err.status === 405 ? { ...headers, Allow: 'POST' } : headers);
         } else {
@@ -298,6 +321,7 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
             writeResponse(res, 500, { error: 'Internal error while handling the webhook.' }, headers);
         }
         if (close) closeAfterAnswer(req, res);
+        return status;
     }
 
     /** Read the record → map → keep the record the event left (committed with the event's completion). */

@@ -1,4 +1,6 @@
+import type { EventOutcomeListener } from './inboxProcessor';
 import type { InboxEvent } from './inboxStore';
+import type { ContactCenterMetrics } from './metrics';
 import { describeError, type Logger } from './logger';
 import { ActivityMappingError, ConfigurationError, ConversationClosedError, UnsupportedOperationError, VendorApiError } from './errors';
 
@@ -56,16 +58,29 @@ export class FailureReporter {
     constructor(
         private readonly vendor: () => string,
         private readonly logger: Logger,
-        private readonly hook: ((failure: EventFailure) => void) | undefined
+        private readonly hook: ((failure: EventFailure) => void) | undefined,
+        private readonly metrics: ContactCenterMetrics | undefined
     ) {}
 
     get counts(): Readonly<EventFailureCounts> {
         return { ...this.failures };
     }
 
-    /** The processor's listener. */
-    listener(): { failed(event: InboxEvent, error: unknown, deadLettered: boolean): void } {
-        return { failed: (event, error, deadLettered) => this.failed(event, error, deadLettered) };
+    /** The processor's listener: counts, the hook, log lines and metrics of each run's outcome. */
+    listener(): EventOutcomeListener {
+        return {
+            failed: (event, error, deadLettered, durationMs) => {
+                this.failed(event, error, deadLettered);
+                this.measure(deadLettered ? 'dead_lettered' : 'retried', durationMs);
+            },
+            completed: (_event, durationMs) => this.measure('completed', durationMs),
+        };
+    }
+
+    private measure(outcome: string, durationMs: number): void {
+        const attributes = { vendor: this.vendor(), outcome };
+        this.metrics?.count('contact_center.events', 1, attributes);
+        this.metrics?.record('contact_center.event.duration', durationMs, attributes);
     }
 
     private failed(event: InboxEvent, error: unknown, deadLettered: boolean): void {

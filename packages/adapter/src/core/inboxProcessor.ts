@@ -21,10 +21,12 @@ export interface InboxProcessingOptions {
 /** What running one event gave: the Storage items to commit with its completion. */
 export type EventHandler = (event: InboxEvent) => Promise<StoreItems>;
 
-/** How the processor tells its owner about an event it gave up on or will retry. */
+/** How the processor tells its owner how each run of an event ended (for counts, metrics and logs). */
 export interface EventOutcomeListener {
     /** The event failed; `deadLettered` when it will not run again. */
-    failed(event: InboxEvent, error: unknown, deadLettered: boolean): void;
+    failed(event: InboxEvent, error: unknown, deadLettered: boolean, durationMs: number): void;
+    /** The event ran and was committed. */
+    completed?(event: InboxEvent, durationMs: number): void;
 }
 
 /**
@@ -167,27 +169,31 @@ export class InboxProcessor {
         if (event.attempts >= (this.options.maxAttempts ?? 6)) {
             // Handed out again after its runs ended without a verdict (the instances died): not run once more.
             const error = new Error(`Given up after ${event.attempts} attempts: ${event.lastError ?? 'no error recorded'}`);
-            this.listener.failed({ ...event, attempts: event.attempts - 1 }, error, true);
+            this.listener.failed({ ...event, attempts: event.attempts - 1 }, error, true, 0);
             return this.store.deadLetter(this.inbox, this.owner, event, error.message);
         }
+        const started = performance.now();
         let writes: StoreItems;
         try {
             writes = await this.handle(event);
         } catch (error) {
-            return this.failed(event, error);
+            return this.failed(event, error, performance.now() - started);
         }
-        if (await this.store.complete(this.inbox, this.owner, event, writes)) return true;
+        if (await this.store.complete(this.inbox, this.owner, event, writes)) {
+            this.listener.completed?.(event, performance.now() - started);
+            return true;
+        }
         this.logger.warn(
             `${this.inbox}: event ${event.id} of conversation ${event.conversationId} ran, but its lease had passed to another instance; not committed here.`
         );
         return false;
     }
 
-    private async failed(event: InboxEvent, error: unknown): Promise<boolean> {
+    private async failed(event: InboxEvent, error: unknown, durationMs: number): Promise<boolean> {
         const attempts = event.attempts + 1;
         const deadLetter = this.isPermanent(error) || attempts >= (this.options.maxAttempts ?? 6);
         const text = describeError(error);
-        this.listener.failed(event, error, deadLetter);
+        this.listener.failed(event, error, deadLetter, durationMs);
         if (deadLetter) return this.store.deadLetter(this.inbox, this.owner, event, text);
         const base = this.options.retryDelayMs ?? 1000;
         const delay = Math.min(this.options.maxRetryDelayMs ?? 60_000, base * 2 ** (attempts - 1)) * (0.8 + Math.random() * 0.4);

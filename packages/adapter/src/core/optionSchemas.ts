@@ -69,6 +69,7 @@ export const pipelineOptionsShape = {
         .passthrough()
         .optional(),
     logger: withMethods('a logger', 'debug', 'info', 'warn', 'error').optional(),
+    metrics: withMethods('a metrics sink', 'count', 'record').optional(),
     onEventFailure: z.custom<(failure: unknown) => void>((value) => typeof value === 'function', 'must be a function (failure) => void').optional(),
     retry: z
         .object(

@@ -1,5 +1,6 @@
 import type { InboxProcessingOptions } from './inboxProcessor';
 import type { InboxStore } from './inboxStore';
+import type { ContactCenterMetrics } from './metrics';
 import type { EventFailure } from './eventFailures';
 import type { Logger } from './logger';
 import type { LogRateLimitOptions } from './rateLimitedLogger';
@@ -51,6 +52,12 @@ export interface WebhookPipelineOptions {
      * start are on `adapter.connector.failedEvents`, the dead letters in the store.
      */
     onEventFailure?: ((failure: EventFailure) => void) | undefined;
+    /**
+     * Where to report measurements: webhooks by status and their duration, events completed / retried /
+     * dead-lettered and their duration, duplicates dropped (see {@link ContactCenterMetrics}; `openTelemetryMetrics(meter)`
+     * for OpenTelemetry). Default: none. Inbox depth and dead letters: `adapter.connector.stats()`.
+     */
+    metrics?: ContactCenterMetrics | undefined;
     /** Where to log. Default: warnings and errors to the console. */
     logger?: Logger | undefined;
     /**
