@@ -7,6 +7,15 @@ export function personalConversation(id: string): ConversationAccount {
 }
 
 /**
+ * An activity's `timestamp` from a vendor's epoch-ms time: now when there is none or it is no date (out of Date's
+ * range, e.g. 1e308: an Invalid Date, which the Agents SDK refuses and a bot's `toISOString()` throws on).
+ */
+export function activityTimestamp(epochMs: number | undefined): Date {
+    const date = epochMs ? new Date(epochMs) : new Date();
+    return Number.isNaN(date.getTime()) ? new Date() : date;
+}
+
+/**
  * The activities one vendor event maps to, built the same way for every vendor: each over the event's base fields
  * (channel, conversation, from, recipient, timestamp…), the first with the event's id and the next ones with
  * `{id}:1`, `{id}:2`… so a redelivered event gives the same ids.

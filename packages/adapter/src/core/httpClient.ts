@@ -31,10 +31,16 @@ export interface VendorRequest {
     url: string;
     /** Headers, or a function giving them per attempt (fresh tokens). */
     headers?: Record<string, string> | (() => Promise<Record<string, string>> | Record<string, string>);
-    /** An object is sent as JSON; a string as is (set its content-type in `headers`); FormData as multipart. */
+    /** An object is sent as JSON; a string or bytes as they are (set the content-type in `headers`); FormData as multipart. */
     body?: unknown;
     /** Called once after a 401 with the vendor's error body; the call is then repeated (token refresh). */
     onUnauthorized?: (errorBody: unknown) => Promise<void>;
+    /**
+     * True when doing the call twice does no harm (a token, a typing indicator, an upload to a temporary URL).
+     * Default: true for GET, PUT and DELETE; false for POST and PATCH, which are retried only where the failure proves
+     * the vendor did not act on them ({@link vendorDidNotAct}), so a message is never posted twice by a retry here.
+     */
+    idempotent?: boolean | undefined;
 }
 
 /** A vendor answer with a 2xx status. */
@@ -65,6 +71,14 @@ export class VendorHttpClient {
     constructor(private readonly options: VendorHttpClientOptions) {
         this.retry = resolveRetryOptions(options.retry);
         this.timeoutMs = options.timeoutMs ?? 10_000;
+    }
+
+    /**
+     * The deadline of a single attempt, `timeoutMs` or the whole budget if that is less: for a one-attempt fetch made
+     * outside this client (a file the bot attached, `core/fileContent.ts`), bounded as a vendor call is.
+     */
+    get attemptDeadlineMs(): number {
+        return Math.min(this.timeoutMs, this.retry.budgetMs);
     }
 
     /**
@@ -103,7 +117,8 @@ export class VendorHttpClient {
                 attempt--; // the refresh retry does not use up a backoff attempt
                 continue;
             }
-            const retryable = outcome ? isRetryableStatus(outcome.status) : true;
+            const idempotent = req.idempotent ?? !['POST', 'PATCH'].includes(req.method);
+            const retryable = idempotent ? (outcome ? isRetryableStatus(outcome.status) : true) : vendorDidNotAct(outcome?.status, networkError);
             let wait = backoffDelay(attempt, this.retry);
             if (outcome) {
                 const retryAfter = parseRetryAfter(firstHeader(outcome.headers['retry-after']));
@@ -153,9 +168,9 @@ export class VendorHttpClient {
     }
 
     private async attempt(req: VendorRequest, headers: Record<string, string>, signal: AbortSignal): Promise<AttemptOutcome> {
-        let body: string | FormData | undefined;
+        let body: string | Uint8Array | FormData | undefined;
         if (req.body !== undefined) {
-            if (typeof req.body === 'string' || req.body instanceof FormData) {
+            if (typeof req.body === 'string' || req.body instanceof Uint8Array || req.body instanceof FormData) {
                 // undici sets the multipart boundary for FormData itself.
                 body = req.body;
             } else {
@@ -258,4 +273,23 @@ export function describeErrorBody(body: unknown): VendorErrorDescription {
     const code: unknown = (first && typeof first === 'object' ? first.code : undefined) ?? b.code ?? b.error;
     const message: unknown = b.message ?? b.title ?? b.detail ?? b.error_description ?? (typeof first === 'string' ? first : first?.message);
     return { code: code === undefined ? undefined : String(code), message: String(message ?? JSON.stringify(body)) };
+}
+
+/** Network errors raised before a request could reach the vendor: no connection was made. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * True when a failed call certainly had no effect at the vendor, so even a non-idempotent request (posting a message)
+ * may be repeated: the vendor answered 429 (rate limited), 503 (not taking requests) or 408 (it gave up waiting for the
+ * request), or no connection could be made. A 500, a timeout or a reset after the request was written are ambiguous —
+ * the vendor may have acted — and fail the call; the event it belongs to runs again later, erring on a possible
+ * duplicate rather than a lost reply (docs/architecture.md, "Sends and the ambiguous case").
+ */
+export function vendorDidNotAct(status: number | undefined, networkError: unknown): boolean {
+    if (status !== undefined) return status === 429 || status === 503 || status === 408;
+    let error = networkError as { code?: unknown; cause?: unknown } | undefined;
+    for (let depth = 0; error && depth < 3; depth++, error = error.cause as typeof error) {
+        if (typeof error.code === 'string' && NOT_CONNECTED.has(error.code)) return true;
+    }
+    return false;
 }

@@ -29,6 +29,8 @@ export class EightByEightClient {
             url: `${this.baseUrl}${request.path}`,
             headers: this.headers,
             body: request.body,
+            // A typing indicator or an upload twice does no harm; a message, an assignment or a hand-back might.
+            idempotent: request.operation === 'sendTypingIndicator' || request.operation === 'uploadAttachment' || undefined,
         });
     }
 
@@ -50,10 +52,14 @@ export class EightByEightClient {
         }
     }
 
-    /** Fetches the file and uploads it (`multipart/form-data`: `attachment`, `authorType`); resolves with 8x8's id. */
+    /**
+     * Fetches the file and uploads it (`multipart/form-data`: `attachment`, `authorType`); resolves with 8x8's id.
+     * The fetch is bounded as one attempt of a vendor call is (`requestTimeoutMs`, within `retry.budgetMs`), the upload
+     * is a vendor call.
+     */
     private async uploadAttachment(request: EightByEightRequest, maxFileBytes: number): Promise<string> {
         const file = request.file!;
-        const content = await readContentUrl(file.contentUrl, maxFileBytes);
+        const content = await readContentUrl(file.contentUrl, maxFileBytes, this.http.attemptDeadlineMs);
         const form = new FormData();
         form.append('attachment', new Blob([content.bytes], { type: file.contentType || content.contentType }), file.name);
         form.append('authorType', String(request.body.authorType ?? 'bot'));

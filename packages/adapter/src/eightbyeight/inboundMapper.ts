@@ -3,7 +3,7 @@
  * "Activity mapping — 8x8"), given the conversation's record. No I/O: the connector reads and writes the record.
  */
 import { ActivityTypes, type Attachment, type ChannelAccount, type PlainActivity } from '../core/activity';
-import { InboundActivityList, personalConversation } from '../core/activityList';
+import { activityTimestamp, InboundActivityList, personalConversation } from '../core/activityList';
 import { submittedText } from '../core/cardConversion';
 import { encodePathSegment } from '../core/safeText';
 import {
@@ -90,7 +90,7 @@ export function toActivities(event: EightByEightEvent, ctx: InboundMappingContex
         conversation: personalConversation(event.conversationId),
         recipient: { ...ctx.botAccount, role: 'bot' },
         from: userAccount(event.conversationId, record),
-        timestamp: event.timestamp ? new Date(event.timestamp) : new Date(),
+        timestamp: activityTimestamp(event.timestamp),
         locale: record.locale,
         channelData: event,
     });

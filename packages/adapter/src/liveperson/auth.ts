@@ -84,6 +84,7 @@ export class LivePersonAuth {
         const response = await this.http.send<{ access_token?: unknown; expires_in?: unknown }>({
             operation: 'sentinel.getAppJwt',
             method: 'POST',
+            idempotent: true, // a second token does no harm
             url: `${base}/sentinel/api/account/${encodeURIComponent(accountId)}/app/token?v=1.0&grant_type=client_credentials`,
             headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
             body: new URLSearchParams({ client_id: clientId, client_secret: clientSecret }).toString(),
@@ -112,6 +113,7 @@ export class LivePersonAuth {
         const response = await this.http.send<{ token?: unknown }>({
             operation: 'idp.getConsumerJws',
             method: 'POST',
+            idempotent: true, // a second token does no harm
             url: `${base}/api/account/${encodeURIComponent(this.options.accountId)}/consumer?v=1.0`,
             headers: async () => {
                 usedAppJwt = await this.appJwt();

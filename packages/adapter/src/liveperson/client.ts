@@ -121,6 +121,8 @@ export class LivePersonClient {
             const response = await this.http.send<T>({
                 operation,
                 method: 'POST',
+                // Chat states and receipts twice do no harm; a message or a close might.
+                idempotent: operation === 'publishChatState' || operation === 'publishAcceptStatus' || undefined,
                 url: `${base}/api/account/${encodePathSegment(this.options.accountId, 'LivePerson: the account id', ConfigurationError)}${path}`,
                 headers: async () => {
                     usedAppJwt = await this.auth.appJwt();

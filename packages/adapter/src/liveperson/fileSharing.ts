@@ -1,10 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, request } from 'undici';
 import type { Attachment } from '../core/activity';
 import { ActivityMappingError, VendorApiError } from '../core/errors';
 import { readContentUrl } from '../core/fileContent';
+import { describeErrorBody, VendorHttpClient } from '../core/httpClient';
 import { describeError, type Logger } from '../core/logger';
-import { backoffDelay, isRetryableStatus, resolveRetryOptions, type ResolvedRetryOptions, type RetryOptions } from '../core/retryPolicy';
+import type { RetryOptions } from '../core/retryPolicy';
 import type { LivePersonClient } from './client';
 import {
     contentTypeOfFileType,
@@ -26,7 +25,7 @@ import type { LivePersonServiceDirectory } from './serviceDirectory';
 export interface LivePersonFileSharingOptions {
     /** Largest file shared, in bytes (`maxAttachmentBytes`). */
     maxBytes: number;
-    /** Per-attempt timeout of a fetch or upload, in ms. */
+    /** Deadline of one attempt of a fetch or upload (connection, headers, whole body), in ms (`requestTimeoutMs`). */
     timeoutMs: number;
     retry?: RetryOptions | undefined;
     logger: Logger;
@@ -52,17 +51,29 @@ export interface OutboundFileContent {
  * grants access to the file: it never appears in an error or a log line.
  */
 export class LivePersonFileSharing {
-    /** Connections to the file storage: its own pool, closed with the connector. */
-    private readonly agent: Agent;
-    private readonly retry: ResolvedRetryOptions;
+    /**
+     * Uploads to the file storage: a client of their own (the storage's own pool, closed with the connector), with the
+     * deadline per attempt and the budget of every vendor call. It knows the signatures of the uploads under way, to mask.
+     */
+    private readonly storage: VendorHttpClient;
+    private readonly signatures = new Set<string>();
 
     constructor(
         private readonly client: LivePersonClient,
         private readonly services: LivePersonServiceDirectory,
         private readonly options: LivePersonFileSharingOptions
     ) {
-        this.agent = new Agent({ keepAliveTimeout: 30_000, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs });
-        this.retry = resolveRetryOptions(options.retry);
+        this.storage = new VendorHttpClient({
+            vendor: 'liveperson',
+            retry: options.retry,
+            timeoutMs: options.timeoutMs,
+            describeError: (body) => {
+                const { code, message } = describeErrorBody(body);
+                return { code, message: maskTempUrlSignature(message) };
+            },
+            secrets: () => [...this.signatures],
+            logger: options.logger,
+        });
     }
 
     /**
@@ -136,7 +147,7 @@ export class LivePersonFileSharing {
 
     /** Closes the connections to the file storage. */
     close(): Promise<void> {
-        return this.agent.close();
+        return this.storage.close();
     }
 
     private async read(request: LivePersonSendRequest): Promise<OutboundFileContent> {
@@ -144,7 +155,7 @@ export class LivePersonFileSharing {
         const what = `LivePerson: attachment ${file.index}${file.name ? ` ("${file.name}")` : ''}`;
         let bytes: Buffer;
         try {
-            ({ bytes } = await readContentUrl(file.contentUrl, this.options.maxBytes, this.options.timeoutMs));
+            ({ bytes } = await readContentUrl(file.contentUrl, this.options.maxBytes, this.storage.attemptDeadlineMs));
         } catch (err) {
             if (!(err instanceof ActivityMappingError)) throw err;
             const limit = /limit/.test(err.message) ? ' (maxAttachmentBytes; LivePerson hosts files up to 3 MB)' : '';
@@ -160,33 +171,26 @@ export class LivePersonFileSharing {
         return { bytes, fileType, preview: previewOf(bytes, fileType, file.thumbnailUrl) };
     }
 
-    /** PUT the bytes to the temporary upload URL (201), retrying network errors, 408, 429 and 5xx within the URL's minute. */
+    /**
+     * PUT the bytes to the temporary upload URL (201), retrying network errors, 408, 429 and 5xx, each attempt within
+     * `requestTimeoutMs` and all of them within `retry.budgetMs`. A failure names the storage's host, never the URL:
+     * its query is the signature.
+     */
     private async put(url: string, content: OutboundFileContent, signature: string): Promise<void> {
-        for (let attempt = 1; ; attempt++) {
-            let status: number | undefined;
-            let detail = '';
-            try {
-                const response = await request(url, {
-                    method: 'PUT',
-                    body: content.bytes,
-                    headers: { 'content-type': contentTypeOfFileType(content.fileType) },
-                    dispatcher: this.agent,
-                });
-                status = response.statusCode;
-                const text = await response.body.text();
-                if (status >= 200 && status < 300) return;
-                detail = text.trim().slice(0, 200);
-            } catch (err) {
-                detail = describeError(err);
-            }
-            if ((status !== undefined && !isRetryableStatus(status)) || attempt >= this.retry.maxAttempts) {
-                const safe = maskTempUrlSignature(detail.split(signature).join('***'));
-                throw new VendorApiError('liveperson', 'uploadFile', status, undefined, safe, attempt);
-            }
-            this.options.logger.debug(
-                `liveperson uploadFile: attempt ${attempt} failed (${status !== undefined ? `HTTP ${status}` : 'network error'}), retrying`
-            );
-            await sleep(backoffDelay(attempt, this.retry));
+        this.signatures.add(signature);
+        try {
+            await this.storage.send({
+                operation: 'uploadFile',
+                method: 'PUT',
+                url,
+                headers: { 'content-type': contentTypeOfFileType(content.fileType) },
+                body: content.bytes,
+            });
+        } catch (err) {
+            if (err instanceof VendorApiError) err.message = `${err.message} (file storage ${new URL(url).host})`;
+            throw err;
+        } finally {
+            this.signatures.delete(signature);
         }
     }
 }

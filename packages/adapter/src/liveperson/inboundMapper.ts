@@ -4,7 +4,7 @@
  * and its counterpart is the LivePerson agent. No I/O: the connector reads and writes the conversation record.
  */
 import { ActionTypes, ActivityTypes, type Attachment, type CardAction, type ChannelAccount, type PlainActivity } from '../core/activity';
-import { InboundActivityList, personalConversation } from '../core/activityList';
+import { activityTimestamp, InboundActivityList, personalConversation } from '../core/activityList';
 import type { LivePersonConversationChange, LivePersonMessagingChange, LivePersonQuickReplies } from './events';
 import { fileNameOf } from './files';
 import { structuredContentReplies, structuredContentText, type OfferedReply } from './structuredContent';
@@ -89,7 +89,7 @@ function baseActivity(conversationId: string, ctx: InboundMappingContext, from: 
         conversation: personalConversation(ctx.record.botConversationId ?? conversationId),
         recipient: { ...ctx.botAccount, role: 'bot' },
         from,
-        timestamp: timestamp ? new Date(timestamp) : new Date(),
+        timestamp: activityTimestamp(timestamp),
     };
 }
 

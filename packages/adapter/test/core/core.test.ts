@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import { StandInServer } from 'botbuilder-contact-center-sandbox';
 import { BoundedMemoryStorage } from '../../src/core/boundedMemoryStorage';
 import { ConversationQueue } from '../../src/core/conversationQueue';
-import { MemoryDeduplicationStore } from '../../src/core/deduplicationStore';
 import { VendorApiError } from '../../src/core/errors';
 import { VendorHttpClient } from '../../src/core/httpClient';
 import { describeEightByEightError } from '../../src/eightbyeight/errors';
@@ -61,21 +60,6 @@ describe('core: ConversationQueue', () => {
         });
         expect(message).to.equal('boom');
         expect(await next).to.equal('after');
-    });
-});
-
-describe('core: MemoryDeduplicationStore', () => {
-    it('claims a key once until it expires or is released, and stays bounded', async () => {
-        const store = new MemoryDeduplicationStore({ maxEntries: 3 });
-        expect(store.claim('a', 1000)).to.equal(true);
-        expect(store.claim('a', 1000)).to.equal(false);
-        store.release('a');
-        expect(store.claim('a', 1000)).to.equal(true);
-        expect(store.claim('short', 20)).to.equal(true);
-        await sleep(40);
-        expect(store.claim('short', 20)).to.equal(true);
-        for (const k of ['b', 'c', 'd', 'e']) store.claim(k, 1000);
-        expect(store.size).to.equal(3);
     });
 });
 

@@ -23,12 +23,16 @@ interface SendOutcome {
     elapsedMs: number;
 }
 
+/** When set, the bot sends a typing indicator first (safe to repeat, so retried on any failure) and stops there if it fails. */
+let typingFirst = false;
+
 /** A bot that answers every message with `Echo: <text>` and records how its send went. */
 function echoRecording(outcomes: SendOutcome[]) {
     return async (context: TestContext) => {
         if (context.activity.type !== ActivityTypes.Message) return;
         const started = Date.now();
         try {
+            if (typingFirst) await context.sendActivity({ type: ActivityTypes.Typing });
             await context.sendActivity(`Echo: ${context.activity.text}`);
             outcomes.push({ error: undefined, elapsedMs: Date.now() - started });
         } catch (error) {
@@ -58,6 +62,7 @@ describe(`vendor calls: overall deadline and retry budget, 8x8 (${host.name})`, 
     }
 
     afterEach(async () => {
+        typingFirst = false;
         await closeServer?.();
         await adapter?.close();
         await sandbox?.stop();
@@ -82,19 +87,46 @@ describe(`vendor calls: overall deadline and retry budget, 8x8 (${host.name})`, 
         expect(messagePosts(id)).to.have.length(1);
     });
 
+    it('a trickled message post is not repeated by the client, however many attempts retry.maxAttempts allows (the vendor may have taken it)', async () => {
+        await setup({ requestTimeoutMs: 300, retry: { maxAttempts: 10, baseDelayMs: 10, maxDelayMs: 20 } });
+        sandbox.injectFault({ path: /\/messages$/, trickleMs: 20, trickleBytes: 1000, times: 100 });
+        const id = sandbox.addConversation('ambiguous').id;
+        await sandbox.customerSays(id, 'hi');
+        await waitUntil(() => outcomes.length === 1, 5000);
+        expect((outcomes[0].error as VendorApiError).attempts).to.equal(1);
+        expect(messagePosts(id)).to.have.length(1);
+    });
+
+    it('a message post the vendor refused before acting (503) is retried by the client', async () => {
+        await setup({ retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 10 } });
+        sandbox.injectFault({ path: /\/messages$/, status: 503, times: 2 });
+        const id = sandbox.addConversation('refused-first').id;
+        await sandbox.customerSays(id, 'hi');
+        await waitUntil(() => outcomes.length === 1, 5000);
+        expect(outcomes[0].error).to.equal(undefined);
+        expect(messagePosts(id)).to.have.length(3);
+        expect(sandbox.botMessages(id).map((m) => m.text)).to.deep.equal(['Echo: hi']);
+    });
+
     it('retries fit in retry.budgetMs: no attempt runs past it, however many maxAttempts allows', async () => {
         const budgetMs = 1000;
         await setup({ requestTimeoutMs: 300, retry: { maxAttempts: 10, baseDelayMs: 10, maxDelayMs: 20, budgetMs } });
-        sandbox.injectFault({ path: /\/messages$/, trickleMs: 20, trickleBytes: 1000, times: 100 });
+        // 503s that take 250 ms each: the vendor did not act, so even a message post is retried, until the budget ends.
+        sandbox.injectFault({ path: /\/messages$/, status: 503, delayMs: 250, times: 100 });
         const id = sandbox.addConversation('budgeted').id;
         await sandbox.customerSays(id, 'hi');
         await waitUntil(() => outcomes.length === 1, 8000);
         const [{ error, elapsedMs }] = outcomes;
         expect(error).to.be.instanceOf(VendorApiError);
-        // 300 ms attempts + short backoffs: the fourth attempt is cut at what is left of the second.
-        expect(elapsedMs).to.be.within(budgetMs - 100, budgetMs + 700);
-        expect(messagePosts(id).length).to.be.within(3, 4);
-        expect((error as VendorApiError).message).to.include(`no time left for another attempt within the call's ${budgetMs} ms budget (retry.budgetMs)`);
+        // 250 ms attempts + short backoffs: the budget ends the fourth or fifth attempt.
+        expect(elapsedMs).to.be.within(budgetMs - 300, budgetMs + 700);
+        expect(messagePosts(id).length).to.be.within(3, 5);
+        // Either no time was left for another attempt, or the last attempt was cut at what was left of the budget.
+        expect((error as VendorApiError).message).to.match(
+            new RegExp(
+                `^8x8 sendMessage failed.*(no time left for another attempt within the call's ${budgetMs} ms budget|DEADLINE_EXCEEDED no complete answer within \\d+ ms)`
+            )
+        );
     });
 
     it('a Retry-After that would end past the budget fails the call at once instead of waiting', async () => {
@@ -166,13 +198,15 @@ describe(`vendor calls: overall deadline, LivePerson (${host.name})`, function (
     }
 
     afterEach(async () => {
+        typingFirst = false;
         await closeServer?.();
         await adapter?.close();
         await sandbox?.stop();
         for (const line of logger?.lines ?? []) expect(line).not.to.include(SECRET);
     });
 
-    it('a trickled SEND answer: each attempt is cut at requestTimeoutMs and the retries end at retry.budgetMs', async () => {
+    it('a trickled chat-state SEND (safe to repeat): each attempt is cut at requestTimeoutMs and the retries end at retry.budgetMs', async () => {
+        typingFirst = true;
         await setup({ requestTimeoutMs: 300, retry: { maxAttempts: 10, baseDelayMs: 10, maxDelayMs: 20, budgetMs: 800 } });
         const reference = await adapter.openConversation({ consumerId: 'consumer-trickle' });
         const id = reference.conversation!.id;
@@ -186,7 +220,7 @@ describe(`vendor calls: overall deadline, LivePerson (${host.name})`, function (
         expect(error).to.be.instanceOf(VendorApiError);
         // The last attempt ends where the budget does, so its deadline is what was left of it.
         expect((error as VendorApiError).message).to.match(
-            /^liveperson publishContent failed: no time left for another attempt within the call's 800 ms budget \(retry\.budgetMs\); DEADLINE_EXCEEDED no complete answer within \d+ ms after [23] attempts$/
+            /^liveperson publishChatState failed: no time left for another attempt within the call's 800 ms budget \(retry\.budgetMs\); DEADLINE_EXCEEDED no complete answer within \d+ ms after [23] attempts$/
         );
         expect(elapsedMs).to.be.within(800 - 100, 800 + 700);
         expect(sandbox.recorder.find((r) => sendPath.test(r.path), before).length).to.be.within(2, 3);
