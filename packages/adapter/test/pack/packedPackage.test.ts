@@ -153,6 +153,8 @@ for (const sdks of sdkVersions)
                     await waitForPort(port, () => stderr);
                     const id = await sandbox.startConversation();
                     await sandbox.customerSays(id, 'hi');
+                    // The webhook is answered once the event is stored; the bot's turn runs right after.
+                    await waitUntil(() => sandbox.botMessages(id).length > 0, 5000).catch(() => undefined);
                     expect(
                         sandbox.botMessages(id).map((m) => m.text),
                         stderr
@@ -178,12 +180,14 @@ for (const sdks of sdkVersions)
                 await waitForPort(port, () => stderr);
                 const id = await sandbox.startConversation();
                 await sandbox.customerSays(id, 'hi');
+                await waitUntil(() => sandbox.botMessages(id).length > 0, 5000).catch(() => undefined);
                 const [prompt] = sandbox.botMessages(id);
                 expect(prompt?.text, stderr).to.equal('Pick a color');
                 expect(prompt.cards).to.deep.equal([
                     { contentType: 'application/8x8.quick.replies', content: { options: ['Red', 'Green'].map((c) => ({ title: c, data: { postback: c } })) } },
                 ]);
                 await sandbox.customerClicksQuickReply(id, 'Green', 'Green');
+                await waitUntil(() => sandbox.botMessages(id).length > 1, 5000).catch(() => undefined);
                 expect(sandbox.botMessages(id).map((m) => m.text)).to.deep.equal(['Pick a color', 'You picked Green']);
             } finally {
                 await sandbox.stop();
