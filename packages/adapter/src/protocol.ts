@@ -65,8 +65,8 @@ export type { ContactCenterMetrics, MetricName, MetricAttributes, MeterLike } fr
 export { BoundedMemoryStorage } from './core/boundedMemoryStorage';
 export type { BoundedMemoryStorageOptions } from './core/boundedMemoryStorage';
 export type { RetryOptions } from './core/retryPolicy';
-export type { Logger } from './core/logger';
-export { consoleLogger, silentLogger } from './core/logger';
+export type { Logger, LogFields, PinoLike } from './core/logger';
+export { consoleLogger, silentLogger, pinoLogger } from './core/logger';
 export { findAdaptiveCardProblems, ADAPTIVE_CARD_CONTENT_TYPE } from './core/adaptiveCards';
 export { toAdaptiveCard, submittedText, CARD_BUTTON_TEXT_KEY } from './core/cardConversion';
 export type { AdaptiveCardConversion } from './core/cardConversion';

@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { EightByEightSandbox } from 'botbuilder-contact-center-sandbox';
 import { ActivityTypes } from '../src/core/activity';
+import { pinoLogger, type Logger } from '../src/core/logger';
 import { openTelemetryMetrics, type ContactCenterMetrics, type MetricAttributes } from '../src/core/metrics';
 import { capturingLogger, listen } from './helpers';
 import { hosts, type TestContext } from './hosts';
@@ -106,6 +107,57 @@ describe(`observability: metrics and inbox stats, 8x8 (${host.name})`, function 
         expect((await sandbox.customerSays(id, 'one')).status).to.equal(200);
         expect((await sandbox.customerSays(id, 'two')).status).to.equal(200);
         expect(logger.lines.filter((line) => line.includes('metrics: the sink threw'))).to.have.length(1);
+    });
+});
+
+describe(`observability: structured log lines, 8x8 (${host.name})`, function () {
+    this.timeout(15000);
+
+    it('every line about an event carries its fields last; pinoLogger gives them to pino first', async () => {
+        const sandbox = new EightByEightSandbox();
+        const baseUrl = await sandbox.start();
+        const lines: Array<{ level: string; message: string; fields: unknown }> = [];
+        const pinoCalls: unknown[][] = [];
+        const pino = pinoLogger({
+            debug: (...args: unknown[]) => void pinoCalls.push(['debug', ...args]),
+            info: (...args: unknown[]) => void pinoCalls.push(['info', ...args]),
+            warn: (...args: unknown[]) => void pinoCalls.push(['warn', ...args]),
+            error: (...args: unknown[]) => void pinoCalls.push(['error', ...args]),
+        });
+        const record =
+            (level: keyof Logger) =>
+            (message: string, ...meta: unknown[]) => {
+                lines.push({ level, message, fields: meta[meta.length - 1] });
+                pino[level](message, ...meta);
+            };
+        const logger: Logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
+        const adapter = new host.EightByEightAdapter({ apiKey: sandbox.apiKey, baseUrl, logger, logRateLimit: false, inbox: { maxAttempts: 2 } });
+        const server = await listen((req, res) => {
+            void adapter.process(req, res, async (context: TestContext) => {
+                if (context.activity.type === ActivityTypes.Message) throw new Error('database down');
+            });
+        });
+        sandbox.webhookUrl = `${server.url}/api/8x8/webhook`;
+        try {
+            const id = await sandbox.startConversation();
+            const said = await sandbox.customerSays(id, 'hello');
+            const failures = lines.filter((line) => line.message.includes('database down'));
+            expect(failures.map((line) => [line.level, (line.fields as { outcome: string }).outcome])).to.deep.equal([
+                ['warn', 'retried'],
+                ['error', 'dead_lettered'],
+            ]);
+            expect(failures[1].fields).to.deep.include({ vendor: '8x8', eventId: said.eventId, conversationId: id, attempts: 2 });
+            expect((failures[1].fields as { durationMs: number }).durationMs).to.be.a('number');
+            const completed = lines.find((line) => line.level === 'debug' && line.message.endsWith('completed'));
+            expect(completed?.fields).to.deep.include({ vendor: '8x8', conversationId: id, outcome: 'completed' });
+            const pinoError = pinoCalls.find(([level]) => level === 'error')!;
+            expect(pinoError[1]).to.deep.include({ outcome: 'dead_lettered', eventId: said.eventId });
+            expect(pinoError[2]).to.be.a('string').and.include('dead-lettered after 2 attempts');
+        } finally {
+            await server.close();
+            await adapter.close();
+            await sandbox.stop();
+        }
     });
 });
 

@@ -314,10 +314,10 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
         let status = 500;
         if (err instanceof WebhookRequestError) {
             status = err.status;
-            this.logger.warn(`${this.vendor} webhook refused with ${err.status}: ${err.message}`);
+            this.logger.warn(`${this.vendor} webhook refused with ${err.status}: ${err.message}`, { vendor: this.vendor, status, outcome: 'refused' });
             writeResponse(res, err.status, { error: err.message }, err.status === 405 ? { ...headers, Allow: 'POST' } : headers);
         } else {
-            this.logger.error(`${this.vendor} webhook failed: ${describeError(err)}`);
+            this.logger.error(`${this.vendor} webhook failed: ${describeError(err)}`, { vendor: this.vendor, status, outcome: 'failed' });
             writeResponse(res, 500, { error: 'Internal error while handling the webhook.' }, headers);
         }
         if (close) closeAfterAnswer(req, res);

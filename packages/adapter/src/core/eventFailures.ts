@@ -1,7 +1,7 @@
 import type { EventOutcomeListener } from './inboxProcessor';
 import type { InboxEvent } from './inboxStore';
 import type { ContactCenterMetrics } from './metrics';
-import { describeError, type Logger } from './logger';
+import { describeError, type LogFields, type Logger } from './logger';
 import { ActivityMappingError, ConfigurationError, ConversationClosedError, UnsupportedOperationError, VendorApiError } from './errors';
 
 /** A failed event, as the pipeline reports it to the `onEventFailure` hook and counts it. */
@@ -70,10 +70,24 @@ export class FailureReporter {
     listener(): EventOutcomeListener {
         return {
             failed: (event, error, deadLettered, durationMs) => {
-                this.failed(event, error, deadLettered);
+                this.failed(event, error, deadLettered, durationMs);
                 this.measure(deadLettered ? 'dead_lettered' : 'retried', durationMs);
             },
-            completed: (_event, durationMs) => this.measure('completed', durationMs),
+            completed: (event, durationMs) => {
+                this.measure('completed', durationMs);
+                const fields: LogFields = {
+                    vendor: this.vendor(),
+                    eventId: event.deduplicationKey,
+                    conversationId: event.conversationId,
+                    attempts: event.attempts + 1,
+                    outcome: 'completed',
+                    durationMs: Math.round(durationMs),
+                };
+                this.logger.debug(
+                    `${fields.vendor}: event ${event.deduplicationKey ?? `#${event.id}`} of conversation ${event.conversationId} completed`,
+                    fields
+                );
+            },
         };
     }
 
@@ -83,7 +97,7 @@ export class FailureReporter {
         this.metrics?.record('contact_center.event.duration', durationMs, attributes);
     }
 
-    private failed(event: InboxEvent, error: unknown, deadLettered: boolean): void {
+    private failed(event: InboxEvent, error: unknown, deadLettered: boolean, durationMs: number): void {
         const vendor = this.vendor();
         const permanent = isPermanentFailure(error);
         this.failures[permanent ? 'permanent' : 'retryable']++;
@@ -96,9 +110,17 @@ export class FailureReporter {
             this.logger.warn(`${vendor}: onEventFailure threw: ${describeError(hookError)}`);
         }
         const why = describeError(error);
-        if (!deadLettered)
-            this.logger.warn(`${vendor}: event ${id} of conversation ${event.conversationId} failed (attempt ${attempts}); it runs again later: ${why}`);
-        else if (permanent) this.logger.error(`${vendor}: event ${id} of conversation ${event.conversationId} dead-lettered, as no retry can fix it: ${why}`);
-        else this.logger.error(`${vendor}: event ${id} of conversation ${event.conversationId} dead-lettered after ${attempts} attempts: ${why}`);
+        const fields: LogFields = {
+            vendor,
+            eventId: event.deduplicationKey,
+            conversationId: event.conversationId,
+            attempts,
+            outcome: deadLettered ? 'dead_lettered' : 'retried',
+            durationMs: Math.round(durationMs),
+        };
+        const where = `event ${id} of conversation ${event.conversationId}`;
+        if (!deadLettered) this.logger.warn(`${vendor}: ${where} failed (attempt ${attempts}); it runs again later: ${why}`, fields);
+        else if (permanent) this.logger.error(`${vendor}: ${where} dead-lettered, as no retry can fix it: ${why}`, fields);
+        else this.logger.error(`${vendor}: ${where} dead-lettered after ${attempts} attempts: ${why}`, fields);
     }
 }
