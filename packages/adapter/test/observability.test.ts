@@ -83,6 +83,9 @@ describe(`observability: metrics and inbox stats, 8x8 (${host.name})`, function 
             'contact_center.events{vendor=8x8,outcome=completed}': 5,
             'contact_center.events{vendor=8x8,outcome=retried}': 2, // fail once, fail always (1st run)
             'contact_center.events{vendor=8x8,outcome=dead_lettered}': 1, // fail always (2nd run)
+            // Vendor calls by operation and status: the two echoes, and the one signing-key fetch.
+            'contact_center.vendor_calls{vendor=8x8,operation=sendMessage,status=202}': 2,
+            'contact_center.vendor_calls{vendor=8x8,operation=getJwkPublicKey,status=200}': 1,
         });
         expect(metrics.durations['contact_center.webhook.duration{vendor=8x8,status=200}']).to.have.length(7);
         expect(metrics.durations['contact_center.event.duration{vendor=8x8,outcome=completed}']).to.have.length(5);

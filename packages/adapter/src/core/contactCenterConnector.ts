@@ -48,7 +48,8 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
     private readonly localOrder = new ConversationQueue(1);
     private readonly limits: { maxBodyBytes: number; bodyTimeoutMs: number; append: AppendOptions };
     private readonly failures: FailureReporter;
-    private readonly metrics: ContactCenterMetrics | undefined;
+    /** Where measurements go (the `metrics` option, guarded so a sink that throws never breaks a webhook). */
+    protected readonly metrics: ContactCenterMetrics | undefined;
     private readonly ownsStore: boolean;
     private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     private processor: InboxProcessor | undefined;

@@ -3,12 +3,15 @@ import { FormData, Pool } from 'undici';
 import { withDeadline } from './deadline';
 import { VendorApiError } from './errors';
 import type { Logger } from './logger';
+import type { ContactCenterMetrics } from './metrics';
 import { backoffDelay, isRetryableStatus, parseRetryAfter, resolveRetryOptions, type ResolvedRetryOptions, type RetryOptions } from './retryPolicy';
 
 /** Options of {@link VendorHttpClient}. */
 export interface VendorHttpClientOptions {
     /** Vendor name used in errors (`8x8`, `liveperson`). */
     vendor: string;
+    /** Where each call's outcome (status, or `network_error`) and duration, retries included, are reported. */
+    metrics?: ContactCenterMetrics | undefined;
     retry?: RetryOptions;
     /** Deadline of one attempt, connection, headers and whole body included, in ms. Default 10,000. */
     timeoutMs?: number;
@@ -87,6 +90,25 @@ export class VendorHttpClient {
      * call's budget (`retry.budgetMs`) if that is less; no backoff or `Retry-After` wait starts that would end past the budget.
      */
     async send<T = unknown>(req: VendorRequest): Promise<VendorResponse<T>> {
+        const metrics = this.options.metrics;
+        if (!metrics) return this.sendWithRetries<T>(req);
+        const started = performance.now();
+        let status: number | string = 'network_error';
+        try {
+            const response = await this.sendWithRetries<T>(req);
+            status = response.status;
+            return response;
+        } catch (error) {
+            if (error instanceof VendorApiError && error.status !== undefined) status = error.status;
+            throw error;
+        } finally {
+            const attributes = { vendor: this.options.vendor, operation: req.operation, status };
+            metrics.count('contact_center.vendor_calls', 1, attributes);
+            metrics.record('contact_center.vendor_call.duration', performance.now() - started, attributes);
+        }
+    }
+
+    private async sendWithRetries<T>(req: VendorRequest): Promise<VendorResponse<T>> {
         const budgetEndsAt = Date.now() + this.retry.budgetMs;
         const outOfBudget = `no time left for another attempt within the call's ${this.retry.budgetMs} ms budget (retry.budgetMs)`;
         let refreshed = false;

@@ -10,6 +10,8 @@
  * | `contact_center.events` | counter | `vendor`, `outcome`: `completed`, `retried`, `dead_lettered` |
  * | `contact_center.event.duration` | histogram, ms | `vendor`, `outcome` |
  * | `contact_center.events.duplicate` | counter | `vendor` |
+ * | `contact_center.vendor_calls` | counter | `vendor`, `operation` (`sendMessage`, `publishContent`, `getJwkPublicKey` — the 8x8 key fetches…), `status` (or `network_error`) |
+ * | `contact_center.vendor_call.duration` | histogram, ms, retries included | `vendor`, `operation`, `status` |
  */
 
 /** Attribute values of a measurement. */
@@ -21,7 +23,9 @@ export type MetricName =
     | 'contact_center.webhook.duration'
     | 'contact_center.events'
     | 'contact_center.event.duration'
-    | 'contact_center.events.duplicate';
+    | 'contact_center.events.duplicate'
+    | 'contact_center.vendor_calls'
+    | 'contact_center.vendor_call.duration';
 
 /**
  * Where the adapters report measurements (option `metrics`). Both methods must not throw (they are called on the

@@ -48,6 +48,7 @@ export class EightByEightConnector extends ContactCenterConnector<EightByEightIn
             describeError: describeEightByEightError,
             secrets: () => [resolved.apiKey],
             logger: this.logger,
+            metrics: this.metrics,
         });
         this.client = new EightByEightClient(http, resolved.baseUrl, resolved.apiKey, resolved.tenant);
         // Key lookups get a client of their own: one attempt (a failure is answered 503 and 8x8 redelivers), and its own
@@ -60,6 +61,7 @@ export class EightByEightConnector extends ContactCenterConnector<EightByEightIn
                 describeError: describeEightByEightError,
                 secrets: () => [resolved.apiKey],
                 logger: this.logger,
+                metrics: this.metrics,
             }),
             resolved.baseUrl,
             resolved.apiKey,

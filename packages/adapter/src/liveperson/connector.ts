@@ -72,6 +72,7 @@ export class LivePersonConnector extends ContactCenterConnector<LivePersonInboun
             describeError: describeLivePersonError,
             secrets: () => tokens.auth?.secrets() ?? [resolved.clientSecret],
             logger: this.logger,
+            metrics: this.metrics,
         });
         const services = new LivePersonServiceDirectory(http, {
             accountId: resolved.accountId,
@@ -91,6 +92,7 @@ export class LivePersonConnector extends ContactCenterConnector<LivePersonInboun
             timeoutMs: resolved.requestTimeoutMs ?? 10_000,
             retry: resolved.retry,
             logger: this.logger,
+            metrics: this.metrics,
         });
         this.receipts = new LivePersonReceipts(this.client, this.records, this.logger);
         warnIfSignaturesOff(this.logger, 'LivePersonAdapter', resolved.verifySignatures);

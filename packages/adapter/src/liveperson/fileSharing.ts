@@ -1,3 +1,4 @@
+import type { ContactCenterMetrics } from '../core/metrics';
 import type { Attachment } from '../core/activity';
 import { ActivityMappingError, VendorApiError } from '../core/errors';
 import { readContentUrl } from '../core/fileContent';
@@ -29,6 +30,7 @@ export interface LivePersonFileSharingOptions {
     timeoutMs: number;
     retry?: RetryOptions | undefined;
     logger: Logger;
+    metrics?: ContactCenterMetrics | undefined;
 }
 
 /** A file of the bot's message, read and checked, ready to upload. */
@@ -73,6 +75,7 @@ export class LivePersonFileSharing {
             },
             secrets: () => [...this.signatures],
             logger: options.logger,
+            metrics: options.metrics,
         });
     }
 
