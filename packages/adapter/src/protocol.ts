@@ -81,6 +81,7 @@ export {
     UnsupportedOperationError,
     ActivityMappingError,
     ConversationClosedError,
+    ConversationNotReadyError,
 } from './core/errors';
 export { isPermanentFailure } from './core/eventFailures';
 export type { EventFailure, EventFailureCounts } from './core/eventFailures';

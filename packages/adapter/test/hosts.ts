@@ -57,7 +57,7 @@ export interface TestAdapter {
     sendActivities(context: TestContext, activities: TestActivity[]): Promise<ResourceResponse[]>;
     updateActivity(context: TestContext, activity: TestActivity): Promise<void>;
     deleteActivity(context: TestContext, reference: TestReference): Promise<void>;
-    close(): Promise<void>;
+    close(timeoutMs?: number): Promise<void>;
 }
 
 export interface TestEightByEightAdapter extends TestAdapter {

@@ -51,11 +51,12 @@ export class RedisConnection {
         if (!this.ownsClient) return;
         const { client } = this;
         const ended = new Promise<void>((resolve) => (client.status === 'end' ? resolve() : client.once('end', () => resolve())));
-        try {
-            await client.quit();
-        } catch {
-            client.disconnect();
-        }
+        // QUIT waits for Redis to answer; when Redis is unreachable it never does, so the socket is dropped after 1 s.
+        const quitting = client.quit().catch(() => undefined);
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), 1000)));
+        if ((await Promise.race([quitting, late])) === 'late') client.disconnect();
+        clearTimeout(timer);
         await ended;
     }
 

@@ -5,7 +5,7 @@ import { ActivityTypes, applyConversationReference, type ConversationReference, 
 import { waitForDelay } from './activityHelpers';
 import { bodyUnfinished, closeAfterAnswer } from './connectionClose';
 import { ConversationQueue } from './conversationQueue';
-import { ConversationRecords } from './conversationRecords';
+import { ConversationRecords, mergeChanges } from './conversationRecords';
 import { WebhookRequestError } from './errors';
 import { currentEvent, EventContext } from './eventContext';
 import { FailureReporter, isPermanentFailure, type EventFailureCounts } from './eventFailures';
@@ -55,6 +55,8 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
     private processor: InboxProcessor | undefined;
     private runTurnWith: TurnRunner | undefined;
     private closing = false;
+    /** The events running now, so a shutdown past its bound can stop their sends. */
+    private readonly running = new Set<EventContext>();
     private readonly pipelineOptions: WebhookPipelineOptions;
 
     protected constructor(options: WebhookPipelineOptions, recordPrefix: string) {
@@ -133,8 +135,14 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
         return { ...(await this.store.stats(this.vendor)), running: this.processor?.active ?? 0 };
     }
 
-    /** Closes the vendor clients' pooled connections. */
-    protected abstract closeClients(): Promise<void>;
+    /** Closes the vendor clients' pooled connections; `force` aborts calls still under way. */
+    protected abstract closeClients(force: boolean): Promise<void>;
+
+    /**
+     * Runs after each send of an activity to the vendor, once the send is recorded (LivePerson: ACTIVE after a message
+     * that followed COMPOSING), also when a re-run skipped a recorded send. By default nothing. Should not reject.
+     */
+    protected async afterSend(_activity: PlainActivity, _turn: TurnScope): Promise<void> {}
 
     /**
      * Handles one vendor webhook request, in this order: POST only (405) and the raw body within its cap and time
@@ -200,7 +208,11 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
     async close(timeoutMs?: number): Promise<void> {
         this.closing = true;
         await this.processor?.stop(timeoutMs);
-        await this.closeClients();
+        // Events still running at the bound were handed back: their further sends are refused and their vendor calls
+        // aborted, so nothing they do after the bound is lost or left unrecorded.
+        const late = this.running.size > 0;
+        for (const context of this.running) context.abort();
+        await this.closeClients(late);
         if (this.ownsStore) await this.store.close();
     }
 
@@ -218,10 +230,10 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
                 responses.push({ id: '' });
             } else if (activity.type === ActivityTypes.Trace) {
                 responses.push({ id: '' });
-            } else if (event && activity.type !== ActivityTypes.Typing) {
-                responses.push(await event.send(() => this.sendToVendor(activity, turn)));
             } else {
-                responses.push(await this.sendToVendor(activity, turn));
+                const sent = event && activity.type !== ActivityTypes.Typing;
+                responses.push(await (sent ? event.send(() => this.sendToVendor(activity, turn)) : this.sendToVendor(activity, turn)));
+                await this.afterSend(activity, turn);
             }
         }
         return responses;
@@ -265,6 +277,7 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
         const context = new EventContext(stored.conversationId, sends, (index, record) =>
             this.store.recordSend(this.vendor, this.owner, stored, index, record)
         );
+        this.running.add(context);
         return this.localOrder.run(
             stored.conversationId,
             () =>
@@ -274,14 +287,30 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
                         const receipts = this.acknowledge(event, mapping);
                         for (const activity of mapping.activities) await this.runTurn(activity, runTurn);
                         await receipts;
-                        return context.finish();
+                        return await this.recordsToCommit(context);
                     } catch (err) {
                         context.finish();
                         throw err;
+                    } finally {
+                        this.running.delete(context);
                     }
                 }),
             false
         );
+    }
+
+    /**
+     * The records an event changed, each merged over the latest stored one (a write made meanwhile outside the event,
+     * e.g. the conversation the adapter opened, is kept); ends the event's context.
+     */
+    private async recordsToCommit(context: EventContext): Promise<StoreItems> {
+        const changed = context.changedRecords();
+        context.finish();
+        if (changed.length === 0) return {};
+        const latest = await this.storage.read(changed.map(({ key }) => key));
+        const items: StoreItems = {};
+        for (const { key, base, current } of changed) items[key] = mergeChanges(latest[key], base, current);
+        return items;
     }
 
     /** Appends the events to the inbox and wakes the processor; a refusal or an unreachable store is a 503. */

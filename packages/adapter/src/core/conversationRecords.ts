@@ -54,3 +54,21 @@ export class ConversationRecords<T extends object> {
         return `${this.prefix}/${conversationId}`;
     }
 }
+
+/**
+ * A record as an event commits it: the latest stored record with the fields the event changed (relative to what it
+ * first saw) applied on top, so a write made meanwhile outside the event (the conversation the adapter just opened,
+ * by this instance or another) is kept rather than overwritten.
+ */
+export function mergeChanges(latest: object | undefined, base: object, current: object): object {
+    const merged: Record<string, unknown> = { ...(latest as Record<string, unknown>) };
+    delete merged.eTag;
+    const before = base as Record<string, unknown>;
+    const after = current as Record<string, unknown>;
+    for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+        if (JSON.stringify(before[key]) === JSON.stringify(after[key])) continue;
+        if (key in after && after[key] !== undefined) merged[key] = after[key];
+        else delete merged[key];
+    }
+    return merged;
+}

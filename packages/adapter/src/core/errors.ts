@@ -76,3 +76,9 @@ export class ActivityMappingError extends ContactCenterError {}
  * ended it). Thrown before any HTTP call; nothing reaches the vendor.
  */
 export class ConversationClosedError extends ContactCenterError {}
+
+/**
+ * A conversation the adapter has no record for yet (LivePerson: opened, maybe by another instance, whose record is
+ * not written yet). Not permanent: the event runs again after a backoff, and is dead-lettered if it never appears.
+ */
+export class ConversationNotReadyError extends ContactCenterError {}

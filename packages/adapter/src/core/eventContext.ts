@@ -21,18 +21,24 @@ export class LeaseLostError extends Error {
  */
 export class EventContext {
     private readonly items = new Map<string, object>();
+    /** Each record as this event first saw it (`{}` when it had none), so only what the event changed is committed. */
+    private readonly bases = new Map<string, object>();
     private readonly changed = new Set<string>();
     private nextSend = 0;
     private open = true;
+    private aborted = false;
 
     /**
      * @param completedSends The sends an earlier attempt completed, in order.
      * @param recordSend Stores that send number `index` completed; false when the lease was lost.
+     * @param recordRetryMs How long a send record is retried while the store cannot be reached.
      */
     constructor(
         readonly conversationId: string,
         private readonly completedSends: readonly SendRecord[],
-        private readonly recordSend: (index: number, record: SendRecord) => Promise<boolean>
+        private readonly recordSend: (index: number, record: SendRecord) => Promise<boolean>,
+        /** How long a send record is retried while the store cannot be reached, in ms. */
+        private readonly recordRetryMs = 10_000
     ) {}
 
     /** A record read or written by this event, or undefined when it has not touched it (or has ended). */
@@ -42,12 +48,15 @@ export class EventContext {
 
     /** Keeps a record read from the Storage (later reads of this event do not read it again). */
     remember(key: string, record: object): void {
-        if (this.open) this.items.set(key, record);
+        if (!this.open) return;
+        this.items.set(key, record);
+        if (!this.bases.has(key)) this.bases.set(key, record);
     }
 
     /** Changes a record for this event; false when the event has ended (the caller writes the Storage itself). */
     set(key: string, record: object): boolean {
         if (!this.open) return false;
+        if (!this.bases.has(key)) this.bases.set(key, {});
         this.items.set(key, record);
         this.changed.add(key);
         return true;
@@ -58,6 +67,7 @@ export class EventContext {
      * it left them restored) without sending; otherwise `send` runs and its completion is recorded.
      */
     async send(send: () => Promise<ResourceResponse>): Promise<ResourceResponse> {
+        if (this.aborted) throw new LeaseLostError(this.conversationId);
         const index = this.nextSend++;
         const done = this.completedSends[index];
         if (done) {
@@ -65,8 +75,38 @@ export class EventContext {
             return done.response;
         }
         const response = await send();
-        if (this.open && !(await this.recordSend(index, { response, records: this.changes() }))) throw new LeaseLostError(this.conversationId);
+        if (this.open) await this.record(index, { response, records: this.changes() });
         return response;
+    }
+
+    /**
+     * The record of a completed send. The vendor has the send already, so a store that cannot be reached (Redis
+     * restarting) is asked again for a while rather than failing the event, whose re-run would send it twice.
+     */
+    private async record(index: number, record: SendRecord): Promise<void> {
+        const giveUpAt = Date.now() + this.recordRetryMs;
+        for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
+            let recorded: boolean;
+            try {
+                recorded = await this.recordSend(index, record);
+            } catch (error) {
+                if (Date.now() + wait > giveUpAt) throw error;
+                await new Promise((resolve) => setTimeout(resolve, wait));
+                continue;
+            }
+            if (!recorded) throw new LeaseLostError(this.conversationId);
+            return;
+        }
+    }
+
+    /** The records this event changed: each as it first saw it, and as it leaves it. */
+    changedRecords(): Array<{ key: string; base: object; current: object }> {
+        return [...this.changed].map((key) => ({ key, base: this.bases.get(key) ?? {}, current: this.items.get(key)! }));
+    }
+
+    /** Refuses further sends: the adapter shut down past its bound and handed the event back to the store. */
+    abort(): void {
+        this.aborted = true;
     }
 
     /** The changed records, as Storage items; ends the context (later reads and writes go to the Storage). */

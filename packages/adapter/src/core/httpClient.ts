@@ -169,10 +169,14 @@ export class VendorHttpClient {
     }
 
     /** Closes pooled connections. */
-    async close(): Promise<void> {
+    /**
+     * Closes pooled connections. A call still under way is let finish, unless `force`: then it is aborted (graceful
+     * shutdown after its bound, so no call outlives it).
+     */
+    async close(force = false): Promise<void> {
         const pools = [...this.pools.values()];
         this.pools.clear();
-        await Promise.all(pools.map((pool) => pool.close()));
+        await Promise.all(pools.map((pool) => (force ? pool.destroy() : pool.close())));
     }
 
     private pool(origin: string): Pool {

@@ -97,7 +97,7 @@ export class EightByEightClient {
         }
     }
 
-    close(): Promise<void> {
-        return this.http.close();
+    close(force = false): Promise<void> {
+        return this.http.close(force);
     }
 }

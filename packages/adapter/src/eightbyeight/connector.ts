@@ -76,8 +76,8 @@ export class EightByEightConnector extends ContactCenterConnector<EightByEightIn
         warnIfSignaturesOff(this.logger, 'EightByEightAdapter', resolved.verifySignatures);
     }
 
-    protected override async closeClients(): Promise<void> {
-        await Promise.all([this.client.close(), this.keyClient.close()]);
+    protected override async closeClients(force: boolean): Promise<void> {
+        await Promise.all([this.client.close(force), this.keyClient.close(force)]);
     }
 
     protected override async parseWebhook(

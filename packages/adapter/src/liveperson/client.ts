@@ -94,8 +94,8 @@ export class LivePersonClient {
         return tempUrlOf('generateDownloadUrl', await this.sendRequest(consumerId, 'generateDownloadUrl', 'ms.GenerateURLForDownloadFile', { relativePath }));
     }
 
-    close(): Promise<void> {
-        return this.http.close();
+    close(force = false): Promise<void> {
+        return this.http.close(force);
     }
 
     /** One SEND request; resolves with LivePerson's answer, rejects when its `code` is not OK. */

@@ -1,7 +1,7 @@
 import { ActivityTypes, type ConversationReference, type PlainActivity, type ResourceResponse } from '../core/activity';
 import { newActivityId } from '../core/activityHelpers';
 import { ContactCenterConnector } from '../core/contactCenterConnector';
-import { ConversationClosedError, UnsupportedOperationError } from '../core/errors';
+import { ConversationClosedError, ConversationNotReadyError } from '../core/errors';
 import { isHandoffInitiation } from '../core/handoff';
 import { isWellFormedText } from '../core/safeText';
 import { acceptParsed } from '../core/parseResult';
@@ -132,8 +132,8 @@ export class LivePersonConnector extends ContactCenterConnector<LivePersonInboun
         };
     }
 
-    protected override async closeClients(): Promise<void> {
-        await Promise.all([this.client.close(), this.files.close()]);
+    protected override async closeClients(force: boolean): Promise<void> {
+        await Promise.all([this.client.close(force), this.files.close(force)]);
     }
 
     protected override async parseWebhook(
@@ -197,11 +197,18 @@ export class LivePersonConnector extends ContactCenterConnector<LivePersonInboun
         await this.receipts.endComposing(turn, () => this.current(turn.activity.conversation?.id ?? ''));
     }
 
+    /** ACTIVE after a message that followed COMPOSING: after the message's send is recorded, so it never delays that. */
+    protected override async afterSend(activity: PlainActivity, turn: TurnScope): Promise<void> {
+        const botConversationId = activity.conversation?.id ?? '';
+        if (activity.type === ActivityTypes.Message) await this.receipts.endComposing(turn, () => this.current(botConversationId));
+    }
+
     protected override async sendToVendor(activity: PlainActivity, turn: TurnScope): Promise<ResourceResponse> {
         const botConversationId = activity.conversation?.id ?? '';
         const { conversationId, record } = await this.current(botConversationId);
         if (!record.consumerId) {
-            throw new UnsupportedOperationError(
+            // Retryable: the record of a conversation just opened (maybe by another instance) may not be written yet.
+            throw new ConversationNotReadyError(
                 `LivePersonAdapter: cannot send to conversation ${conversationId}: this connector did not open it, so it has no consumer to act for. ` +
                     'Only conversations opened with openConversation() can be answered.'
             );
@@ -247,7 +254,6 @@ export class LivePersonConnector extends ContactCenterConnector<LivePersonInboun
         const nextRecord = activity.type === ActivityTypes.EndOfConversation ? { ...mapping.record, closed: true } : mapping.record;
         await this.records.writeIfChanged(conversationId, record, nextRecord);
         if (activity.type === ActivityTypes.Typing && mapping.requests.length > 0) this.receipts.composing(turn);
-        if (activity.type === ActivityTypes.Message) await this.receipts.endComposing(turn, () => this.current(botConversationId));
         if (activity.type !== ActivityTypes.Message) return { id: '' };
         return { id: sequence !== undefined ? `${conversationId}:${sequence}` : newActivityId() };
     }

@@ -149,8 +149,8 @@ export class LivePersonFileSharing {
     }
 
     /** Closes the connections to the file storage. */
-    close(): Promise<void> {
-        return this.storage.close();
+    close(force = false): Promise<void> {
+        return this.storage.close(force);
     }
 
     private async read(request: LivePersonSendRequest): Promise<OutboundFileContent> {

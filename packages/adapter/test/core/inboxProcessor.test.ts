@@ -143,3 +143,29 @@ describe('InboxProcessor', () => {
         expect(seen).to.deep.equal([1, 2]);
     });
 });
+
+describe('EventContext: send records', () => {
+    it('a send record the store cannot take right now (Redis restarting) is asked again, not sent again', async () => {
+        const { EventContext } = await import('../../src/core/eventContext');
+        let attempts = 0;
+        const context = new EventContext('c', [], async () => {
+            if (++attempts < 3) throw new Error('connect ECONNREFUSED');
+            return true;
+        });
+        let sent = 0;
+        const response = await context.send(async () => ({ id: `sent-${++sent}` }));
+        expect([response.id, sent, attempts]).to.deep.equal(['sent-1', 1, 3]);
+    });
+
+    it('a lease lost meanwhile fails the event (another instance runs it), and one that never comes back gives up', async () => {
+        const { EventContext, LeaseLostError } = await import('../../src/core/eventContext');
+        const lost = new EventContext('c', [], async () => false);
+        let error: unknown;
+        await lost.send(async () => ({ id: 'x' })).catch((err) => (error = err));
+        expect(error).to.be.instanceOf(LeaseLostError);
+        const down = new EventContext('c', [], async () => Promise.reject(new Error('store down')), 120);
+        error = undefined;
+        await down.send(async () => ({ id: 'y' })).catch((err) => (error = err));
+        expect((error as Error).message).to.equal('store down');
+    });
+});

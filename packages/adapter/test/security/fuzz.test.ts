@@ -643,7 +643,10 @@ async function fuzzRoute(
  * connector's); anything else (a TypeError, a ZodError of an activity the Agents SDK refuses…) is the adapter's crash.
  */
 function crashes(failures: EventFailure[]): string[] {
-    return failures.filter((f) => !f.permanent).map((f) => `${f.conversationId} ${f.eventId}: ${String((f.error as Error)?.stack ?? f.error).slice(0, 1500)}`);
+    // A reply to a LivePerson conversation this connector has no record of is retried (its record may be on its way
+    // from another instance), then dead-lettered: a refusal, not a crash.
+    const refused = (f: EventFailure) => f.permanent || (f.error as Error)?.name === 'ConversationNotReadyError';
+    return failures.filter((f) => !refused(f)).map((f) => `${f.conversationId} ${f.eventId}: ${String((f.error as Error)?.stack ?? f.error).slice(0, 1500)}`);
 }
 
 /** Failed events by error type, with the first message of each. */
