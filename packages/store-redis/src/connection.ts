@@ -52,10 +52,13 @@ export class RedisConnection {
         const { client } = this;
         const ended = new Promise<void>((resolve) => (client.status === 'end' ? resolve() : client.once('end', () => resolve())));
         // QUIT waits for Redis to answer; when Redis is unreachable it never does, so the socket is dropped after 1 s.
-        const quitting = client.quit().catch(() => undefined);
+        const quitting = client.quit().then(
+            () => 'quit' as const,
+            () => 'failed' as const
+        );
         let timer: NodeJS.Timeout | undefined;
         const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), 1000)));
-        if ((await Promise.race([quitting, late])) === 'late') client.disconnect();
+        if ((await Promise.race([quitting, late])) !== 'quit') client.disconnect();
         clearTimeout(timer);
         await ended;
     }

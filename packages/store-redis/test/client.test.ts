@@ -92,4 +92,12 @@ describe('RedisInboxStore client, options and arguments', () => {
             await store.close();
         }
     });
+
+    it('close() returns within about a second when Redis cannot be reached (the process can exit)', async () => {
+        const unreachable = new RedisInboxStore({ url: 'redis://127.0.0.1:1', commandTimeoutMs: 200 });
+        expect(await unreachable.ping()).to.equal(false);
+        const started = Date.now();
+        await unreachable.close();
+        expect(Date.now() - started).to.be.below(1500);
+    });
 });
