@@ -60,7 +60,8 @@ export class RedisConnection {
         const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), 1000)));
         if ((await Promise.race([quitting, late])) !== 'quit') client.disconnect();
         clearTimeout(timer);
-        await ended;
+        // A client between reconnection attempts has no socket to close and may never say 'end': wait 1 s at most.
+        await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
     }
 
     /** Resolves when the client is ready; one shared wait however many calls wait (no listener per call). */
