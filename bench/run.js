@@ -10,8 +10,10 @@
  * distinct conversations (50 connections, each conversation on one connection so "in order" is well defined).
  * Checked by the run itself: every webhook answered 2xx, each answered with exactly one reply, in order per
  * conversation; a run that breaks any of these fails loudly (exit 1) instead of printing numbers.
+ * Then (a) on 8x8 once per inbox store (in-memory, SQLite, Redis; Redis with 3 instances behind a round-robin proxy)
+ * and each store's own cost per webhook (storeCost.js).
  * Writes docs/benchmarks.md. Options: --quick (smaller amounts, a smoke test), --profile (CPU profiles of (a) into
- * bench/profiles/).
+ * bench/profiles/), --stores (only the inbox-store rows, printed).
  */
 const { fork } = require('node:child_process');
 const { generateKeyPairSync, createHmac, randomUUID } = require('node:crypto');
@@ -23,6 +25,8 @@ const autocannon = require('autocannon');
 
 const QUICK = process.argv.includes('--quick');
 const PROFILE = process.argv.includes('--profile');
+/** `--stores`: only the inbox-store rows (printed, docs/benchmarks.md left as it is). */
+const ONLY_STORES = process.argv.includes('--stores');
 const ROOT = path.join(__dirname, '..');
 const SHAPES = QUICK
     ? [
@@ -110,10 +114,13 @@ async function startStandIn(vendor, privateKeyPem) {
  */
 const HEAP_LIMIT_MB = 128;
 
-/** `bounds` (adapter only): the items its Storage and de-duplication store keep, instead of the adapters' defaults. */
-async function startSut(contender, vendor, standInInfo, extraExecArgv = [], bounds = undefined) {
+/**
+ * `store` (adapter only): the inbox store of the example's adapters (bench/stores.js): `{ store: 'memory' | 'sqlite' |
+ * 'redis', redisUrl, sqlitePath, bounds }`; default an in-memory store with its default bounds.
+ */
+async function startSut(contender, vendor, standInInfo, extraExecArgv = [], store = undefined) {
     const execArgv = ['--expose-gc', `--max-old-space-size=${HEAP_LIMIT_MB}`, ...extraExecArgv];
-    const args = [contender, vendor, JSON.stringify(standInInfo), ...(bounds === undefined ? [] : [String(bounds)])];
+    const args = [contender, vendor, JSON.stringify(standInInfo), ...(store === undefined ? [] : [JSON.stringify(store)])];
     const sut = start('sut.js', args, execArgv);
     const { url } = await sut.ready;
     return { ...sut, url };
@@ -377,11 +384,17 @@ async function waitForReplies(standIn, expected, timeoutMs = 30_000) {
     return stats;
 }
 
-/** Fires the requests and checks the outcome; throws (failing the bench) on any violation. */
+/**
+ * Fires the requests and checks the outcome; throws (failing the bench) on any violation. `rps` is end to end: messages
+ * over the time from the first webhook sent to the last reply received by the stand-in (the adapter answers a webhook
+ * once it is in its inbox, before the bot runs); `ackRps` over the time until the last webhook was answered.
+ */
 async function measure(label, sutUrl, standIn, lists, conversationIds, overallRate) {
     await standIn.call('reset');
+    const startedAt = Date.now();
     const { result, seconds, total } = overallRate ? await paced(sutUrl, lists, overallRate) : await fire(sutUrl, lists);
     const stats = await waitForReplies(standIn, total);
+    const endToEnd = Math.max(seconds, (stats.lastReplyAt - startedAt) / 1000);
     const problems = [];
     if (result.non2xx > 0) problems.push(`${result.non2xx} webhooks answered non-2xx`);
     if (result.errors > 0 || result.timeouts > 0) problems.push(`${result.errors} connection errors, ${result.timeouts} timeouts`);
@@ -393,7 +406,15 @@ async function measure(label, sutUrl, standIn, lists, conversationIds, overallRa
         problems.push(`${stats.errors} vendor calls refused, ${stats.unexpected} unexpected replies (${stats.samples.join(' | ')})`);
     if (problems.length > 0) throw new Error(`CORRECTNESS FAILURE in ${label}: ${problems.join('; ')}. Calls seen: ${JSON.stringify(stats.calls)}`);
     const round = (ms) => Math.round(ms * 10) / 10;
-    return { rps: total / seconds, p50: round(result.latency.p50), p99: round(result.latency.p99), total, seconds, calls: stats.calls };
+    return {
+        rps: total / endToEnd,
+        ackRps: total / seconds,
+        p50: round(result.latency.p50),
+        p99: round(result.latency.p99),
+        total,
+        seconds: endToEnd,
+        calls: stats.calls,
+    };
 }
 
 // ---- the scenarios -----------------------------------------------------------------------------------------------
@@ -405,7 +426,7 @@ function conversationIdsFor(shape, prefix) {
 async function runVendorContender(vendor, contender, shape, key, presigned, bounds) {
     const label = `${vendor}-${contender}-${shape.conversations}${bounds === undefined ? '' : '-bounded'}`;
     const standIn = await startStandIn(vendor, key.pem);
-    const sut = await startSut(contender, vendor, standIn.info, [], bounds);
+    const sut = await startSut(contender, vendor, standIn.info, [], bounds === undefined ? undefined : { store: 'memory', bounds });
     const out = {};
     try {
         await standIn.call('webhook', { url: `${sut.url}/api/${vendor === '8x8' ? '8x8' : 'liveperson'}/webhook` });
@@ -477,6 +498,215 @@ async function runCloud(shape) {
     }
 }
 
+// ---- the inbox stores ---------------------------------------------------------------------------------------------
+
+/**
+ * (a) on 8x8 with each inbox store, same shape, same run: in-memory, SQLite (a file), Redis (one instance), and Redis
+ * shared by three instances behind a round-robin proxy (bench/roundRobinProxy.js, in this process).
+ */
+const STORE_ROWS = [
+    { name: 'in-memory', store: 'memory', instances: 1 },
+    { name: 'SQLite', store: 'sqlite', instances: 1 },
+    { name: 'Redis', store: 'redis', instances: 1 },
+    { name: 'Redis', store: 'redis', instances: 3 },
+];
+/** The store rows' shape: the 100-conversation one. */
+const STORE_SHAPE = SHAPES[1];
+/** The ack latency is also measured at one fixed offered rate, the same for every store (open loop, bench's `paced`). */
+const ACK_RATE = 200;
+const ACK_SHAPE = { ...STORE_SHAPE, perConversation: QUICK ? 5 : 15 };
+
+/** Rounds of the store rows: every row once per round, interleaved, so that they share the machine's conditions; medians kept. */
+const STORE_ROUNDS = QUICK ? 1 : 3;
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+
+/** Starts one row's setup: its stand-in, store (a redis-server or a SQLite file), instances and, for several, the proxy. */
+async function startStoreRow(row, key) {
+    const { startRedisServer, processCpuMicros } = require('./redisServer');
+    const { RoundRobinProxy } = require('./roundRobinProxy');
+    const label = `8x8-store-${row.store}-${row.instances}`;
+    const standIn = await startStandIn('8x8', key.pem);
+    const redis = row.store === 'redis' ? await startRedisServer() : undefined;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bcc-bench-sqlite-'));
+    const suts = [];
+    let proxy;
+    const stop = async () => {
+        await Promise.all(suts.map((sut) => sut.stop()));
+        if (proxy) await proxy.stop();
+        await standIn.stop();
+        if (redis) await redis.stop();
+        fs.rmSync(dir, { recursive: true, force: true });
+    };
+    try {
+        const store = { store: row.store, redisUrl: redis && redis.url, sqlitePath: path.join(dir, 'state.sqlite') };
+        for (let i = 0; i < row.instances; i++) suts.push(await startSut('adapter', '8x8', standIn.info, [], store));
+        let url = suts[0].url;
+        if (row.instances > 1) {
+            proxy = new RoundRobinProxy(suts.map((sut) => sut.url));
+            url = await proxy.start();
+        }
+        await standIn.call('webhook', { url: `${url}/api/8x8/webhook` });
+        // Every instance gets the warm-up a single one gets.
+        const warmUp = { ...WARM_UP, conversations: WARM_UP.conversations * row.instances };
+        const warm = conversationIdsFor(warmUp, 'w');
+        await standIn.call('addConversations', { ids: warm });
+        await measure(`${label} (warm-up)`, url, standIn, await eightByEightRequests(warmUp, warm, key), warm);
+    } catch (err) {
+        await stop();
+        throw err;
+    }
+    const cpu = async () => ({
+        sut: (await Promise.all(suts.map((sut) => sut.call('cpu')))).reduce((sum, c) => sum + c.micros, 0),
+        redis: redis ? processCpuMicros(redis.pid) : 0,
+    });
+    return {
+        /** One measured run on new conversations, with the CPU it cost. */
+        async pass(round) {
+            const ids = conversationIdsFor(STORE_SHAPE, `r${round}`);
+            await standIn.call('addConversations', { ids });
+            const lists = await eightByEightRequests(STORE_SHAPE, ids, key);
+            const before = await cpu();
+            const out = await measure(`${label} round ${round}`, proxy ? proxy.url : suts[0].url, standIn, lists, ids);
+            const after = await cpu();
+            out.cpuPerWebhook = (after.sut - before.sut) / out.total;
+            out.redisCpuPerWebhook = redis ? (after.redis - before.redis) / out.total : undefined;
+            return out;
+        },
+        /** The ack latency at ACK_RATE, open loop, on new conversations. */
+        async paced() {
+            const ids = conversationIdsFor(ACK_SHAPE, 'paced');
+            await standIn.call('addConversations', { ids });
+            const lists = await eightByEightRequests(ACK_SHAPE, ids, key);
+            return measure(`${label} (${ACK_RATE} req/s)`, proxy ? proxy.url : suts[0].url, standIn, lists, ids, ACK_RATE);
+        },
+        async peak() {
+            return Math.max(...(await Promise.all(suts.map((sut) => sut.call('memory')))).map((m) => m.peak));
+        },
+        stop,
+    };
+}
+
+/**
+ * Every store row, set up once, then measured in interleaved rounds (row 1, row 2… then again), the ack-latency run in
+ * the middle round; each figure is the median of its rounds.
+ */
+async function runStoreRows(key) {
+    const setups = [];
+    try {
+        for (const row of STORE_ROWS) setups.push(await startStoreRow(row, key));
+        const passes = STORE_ROWS.map(() => []);
+        const paced = [];
+        for (let round = 1; round <= STORE_ROUNDS; round++) {
+            for (let i = 0; i < STORE_ROWS.length; i++) passes[i].push(await setups[i].pass(round));
+            if (round === Math.ceil(STORE_ROUNDS / 2)) for (let i = 0; i < STORE_ROWS.length; i++) paced[i] = await setups[i].paced();
+        }
+        const results = [];
+        for (let i = 0; i < STORE_ROWS.length; i++) {
+            const runs = passes[i];
+            const pick = (name) => (runs[0][name] === undefined ? undefined : median(runs.map((r) => r[name])));
+            results.push({
+                ...STORE_ROWS[i],
+                rounds: runs.length,
+                rps: pick('rps'),
+                rpsRange: [Math.min(...runs.map((r) => r.rps)), Math.max(...runs.map((r) => r.rps))],
+                ackRps: pick('ackRps'),
+                p50: pick('p50'),
+                p99: pick('p99'),
+                cpuPerWebhook: pick('cpuPerWebhook'),
+                redisCpuPerWebhook: pick('redisCpuPerWebhook'),
+                paced: { p50: paced[i].p50, p99: paced[i].p99 },
+                peak: await setups[i].peak(),
+            });
+        }
+        return results;
+    } finally {
+        for (const setup of setups) await setup.stop();
+    }
+}
+
+/** bench/storeCost.js for each store, interleaved rounds (its own process; Redis on a redis-server of its own); medians. */
+async function runStoreCosts() {
+    const { execFile } = require('node:child_process');
+    const { startRedisServer } = require('./redisServer');
+    const kinds = ['memory', 'sqlite', 'redis'];
+    const runs = kinds.map(() => []);
+    for (let round = 0; round < STORE_ROUNDS; round++) {
+        for (let k = 0; k < kinds.length; k++) {
+            const redis = kinds[k] === 'redis' ? await startRedisServer() : undefined;
+            try {
+                const args = [
+                    path.join(__dirname, 'storeCost.js'),
+                    kinds[k],
+                    redis ? redis.url : '',
+                    redis ? String(redis.pid) : '',
+                    String(QUICK ? 1000 : 5000),
+                ];
+                const stdout = await new Promise((resolve, reject) =>
+                    execFile(process.execPath, args, (err, out, errOut) =>
+                        err ? reject(new Error(`storeCost.js ${kinds[k]}: ${errOut || err.message}`)) : resolve(out)
+                    )
+                );
+                runs[k].push(JSON.parse(stdout));
+            } finally {
+                if (redis) await redis.stop();
+            }
+        }
+    }
+    const mid = (list, part, name) => (list[0][part][name] === undefined ? undefined : median(list.map((r) => r[part][name])));
+    return runs.map((list, k) => ({
+        kind: kinds[k],
+        sequential: {
+            microsPerCycle: mid(list, 'sequential', 'microsPerCycle'),
+            clientCpuMicros: mid(list, 'sequential', 'clientCpuMicros'),
+            serverCpuMicros: mid(list, 'sequential', 'serverCpuMicros'),
+        },
+        concurrent: { cyclesPerSecond: mid(list, 'concurrent', 'cyclesPerSecond') },
+    }));
+}
+
+function storeSection(storeResults, costs) {
+    const memory = storeResults.find((r) => r.store === 'memory' && r.instances === 1);
+    const rows = storeResults.map(
+        (r) =>
+            `| ${r.name} | ${r.instances} | ${fmt(r.rps)} (${fmt(r.rpsRange[0])}–${fmt(r.rpsRange[1])}) | ${fmt(ratio(r.rps, memory.rps), 2)} | ${fmt(r.ackRps)} | ${fmt(r.p50)} / ${fmt(r.p99)} | ${fmt(r.paced.p50, 1)} / ${fmt(r.paced.p99, 1)} | ${fmt(r.cpuPerWebhook)} µs | ${r.redisCpuPerWebhook === undefined ? '—' : `${fmt(r.redisCpuPerWebhook)} µs`} | ${mb(r.peak)} |`
+    );
+    const names = { memory: '`MemoryInboxStore`', sqlite: '`SqliteInboxStore` (a file, WAL)', redis: '`RedisInboxStore` (redis-server on loopback)' };
+    const costRows = costs.map(
+        (c) =>
+            `| ${names[c.kind]} | ${fmt(c.sequential.microsPerCycle)} µs | ${fmt(c.sequential.clientCpuMicros)} µs | ${c.sequential.serverCpuMicros === undefined ? '—' : `${fmt(c.sequential.serverCpuMicros)} µs`} | ${fmt(c.concurrent.cyclesPerSecond)} |`
+    );
+    return `## Inbox stores
+
+The adapter writes every webhook's events to its inbox store and answers once they are stored; the bot's turns run
+from the store afterwards (issue 13). (a) on 8x8, botbuilder host, ${STORE_SHAPE.name} (${STORE_SHAPE.perConversation} messages each, ${STORE_SHAPE.connections} connections), one
+row per store: \`MemoryInboxStore\`; \`SqliteInboxStore\` (a file in a temp folder); \`RedisInboxStore\` on a local
+\`redis-server\` (append-only file, \`appendfsync everysec\`); and a Redis shared by **3 instances** behind a round-robin
+proxy (\`bench/roundRobinProxy.js\`, in the load generator's process; each instance gets the single instance's warm-up).
+Every setup is started and warmed up once, then measured in ${STORE_ROUNDS} interleaved round${STORE_ROUNDS > 1 ? 's' : ''} (each row once per round, new
+conversations each time), so that the rows share the machine's conditions; figures are medians, msg/s with its range.
+msg/s is end to end: messages over the time from the first webhook sent to the last reply received by the stand-in. The
+ack latency is the webhook's answer time (the answer no longer waits for the bot): autocannon's at full load
+(${STORE_SHAPE.connections} connections, closed loop), and at a fixed ${ACK_RATE} req/s offered to every row (open loop, ${ACK_SHAPE.conversations} new conversations × ${ACK_SHAPE.perConversation}
+messages, in the middle round). CPU per webhook is the example processes' (all of them, all threads) over a measured
+run; Redis's is redis-server's. The same correctness checks as above apply (every webhook 2xx, one reply each, in order).
+
+| store | instances | msg/s | vs in-memory | ack req/s | ack p50 / p99 ms, full load | ack p50 / p99 ms at ${ACK_RATE} req/s | CPU per webhook | redis-server CPU per webhook | peak RSS (largest instance) |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+${rows.join('\n')}
+
+**The store's own cost per webhook**, measured on the store alone (\`bench/storeCost.js\`: no HTTP, no bot): the calls
+the pipeline makes for one 8x8 message answered with one reply — append, the duplicate copy's append (dropped), lease,
+the event's earlier sends, the conversation record's read, the send record, complete (with the record), next. One
+webhook at a time (latency, round trips included) and 16 at a time (throughput, one process); medians of
+${STORE_ROUNDS} interleaved round${STORE_ROUNDS > 1 ? 's' : ''}.
+
+| store | µs per webhook, one at a time | CPU in the adapter's process | redis-server CPU | webhooks/s, 16 at a time |
+|---|---:|---:|---:|---:|
+${costRows.join('\n')}
+`;
+}
+
 // ---- report ------------------------------------------------------------------------------------------------------
 
 const mb = (bytes) => (bytes === undefined ? '—' : `${Math.round(bytes / 1024 / 1024)} MB`);
@@ -495,7 +725,7 @@ function machine() {
     return `${cpus.length} × ${cpus[0].model.trim()}, ${mb(os.totalmem())} RAM, ${os.type()} ${os.release()}, Node ${process.version}`;
 }
 
-function report(results, started) {
+function report(results, started, storeResults, costs) {
     const find = (vendor, shape, contender) => results.find((r) => r.vendor === vendor && r.shape === shape && r.contender === contender);
     const lines = [];
     const targets = [];
@@ -562,7 +792,8 @@ project's own stand-in in another process (replies are counted there):
   on each of the library's two hosts: *botbuilder* (\`botbuilder-contact-center\`, the echo bot an \`ActivityHandler\`) and
   *Agents SDK* (\`BOT_HOST=agents\`: the same server with \`botbuilder-contact-center/agents\`' adapters on
   \`@microsoft/agents-hosting\`'s \`BaseAdapter\`, the echo bot an \`AgentApplication\` with the same replies). Each host's
-  process loads only its own SDK. The targets below are (a)'s on botbuilder; the Agents SDK rows have throughput, latency
+  process loads only its own SDK. Both adapters share one \`MemoryInboxStore\` (the [Inbox stores](#inbox-stores) rows compare
+  the stores). The targets below are (a)'s on botbuilder; the Agents SDK rows have throughput, latency
   and peak RSS, not the memory and half-rate runs.
 - **(b) baseline** — plain \`node:http\` doing the same essential work by hand: verify the signature (8x8: RS256 JWS over the
   CRC32 of the body; LivePerson: HMAC-SHA1), parse, keep each conversation in order, make the same outbound calls with an
@@ -575,7 +806,9 @@ project's own stand-in in another process (replies are counted there):
 Shapes: *1 conversation* (${SHAPES[0].perConversation} messages on 1 connection — one conversation is kept in order, so a vendor
 has one message in flight), *100 conversations* (${SHAPES[1].perConversation} messages each, ${SHAPES[1].connections} connections), *10,000 conversations*
 (${SHAPES[2].conversations.toLocaleString('en-US')} distinct conversations, one message each, ${SHAPES[2].connections} connections). Each conversation's messages go on one
-connection, in order. req/s = messages / wall time of the run; latency is autocannon's, per webhook request.
+connection, in order. req/s = messages / wall time from the first webhook sent to the last reply received by the stand-in
+((a) answers a webhook once its events are in the inbox, before the bot runs, so its replies can trail its answers);
+latency is autocannon's, per webhook request: for (a) the time to store the webhook, for (b) and (c) the whole turn.
 Before its measured runs every contender gets the same unmeasured warm-up (${WARM_UP.conversations * WARM_UP.perConversation} messages in
 ${WARM_UP.conversations} conversations of its own), so the runs compare steady states rather than JIT warm-up.
 
@@ -597,11 +830,12 @@ Vendor calls per 100-conversation run of (a): 8x8 ${calls('8x8')}; LivePerson ${
 ${targets.join('\n')}
 
 "No growth" allows 5% (or 5 MB) for allocator noise. Memory is VmRSS after a forced GC; peak is VmHWM. The "bounded
-to one pass" rows run (a) once more with \`BoundedMemoryStorage\` and \`MemoryDeduplicationStore\` sized to what one pass
-of ${SHAPES[2].conversations.toLocaleString('en-US')} conversations leaves in them (8x8: ${STATE_ITEMS_PER_CONVERSATION['8x8']} item per conversation, LivePerson: ${STATE_ITEMS_PER_CONVERSATION.liveperson}), so the second pass replaces the
+to one pass" rows run (a) once more with its \`MemoryInboxStore\`'s de-duplication keys (\`maxDeduplicationKeys\`) and
+Storage (a \`BoundedMemoryStorage\`, \`maxItems\`) sized to what one pass of ${SHAPES[2].conversations.toLocaleString('en-US')} conversations leaves in them (8x8: ${STATE_ITEMS_PER_CONVERSATION['8x8']} item per conversation, LivePerson: ${STATE_ITEMS_PER_CONVERSATION.liveperson}), so the second pass replaces the
 first pass's entries instead of adding to them: what else the process keeps per conversation (queues, held records,
 token caches, connection pools) shows there.
 
+${storeSection(storeResults, costs)}
 ${notes}`;
 }
 
@@ -615,7 +849,7 @@ async function main() {
             `  ${r.vendor.padEnd(10)} ${r.contender.padEnd(15)} ${r.shape.padEnd(22)} ${fmt(r.rps).padStart(7)} req/s  p50 ${fmt(r.p50)} ms  p99 ${fmt(r.p99)} ms  peak ${mb(r.memory1.peak)}`
         );
     console.log(`bench on ${machine()}${QUICK ? ' (quick)' : ''}`);
-    for (const shape of SHAPES) {
+    for (const shape of ONLY_STORES ? [] : SHAPES) {
         const presigned = await eightByEightRequests(shape, conversationIdsFor(shape, 'c1'), key);
         for (const vendor of ['8x8', 'liveperson']) {
             for (const contender of ['baseline', 'adapter', 'adapter-agents']) {
@@ -667,9 +901,31 @@ async function main() {
             );
         }
     }
-    const markdown = report(results, started);
+    const storeResults = (await runStoreRows(key)).map((row) => ({
+        vendor: '8x8',
+        contender: `store ${row.store}×${row.instances}`,
+        shape: STORE_SHAPE.name,
+        ...row,
+    }));
+    for (const r of storeResults) {
+        console.log(
+            `  ${r.vendor.padEnd(10)} ${r.contender.padEnd(15)} ${r.shape.padEnd(22)} ${fmt(r.rps).padStart(7)} msg/s (${fmt(r.rpsRange[0])}–${fmt(r.rpsRange[1])})  ack ${fmt(r.ackRps)} req/s  p50 ${fmt(r.p50)} ms  p99 ${fmt(r.p99)} ms  at ${ACK_RATE} req/s: p50 ${fmt(r.paced.p50, 1)} ms  p99 ${fmt(r.paced.p99, 1)} ms  CPU ${fmt(r.cpuPerWebhook)} µs/webhook${r.redisCpuPerWebhook === undefined ? '' : ` + redis ${fmt(r.redisCpuPerWebhook)} µs`}`
+        );
+    }
+    const costs = await runStoreCosts();
+    for (const c of costs) {
+        console.log(
+            `  store cost ${c.kind.padEnd(7)} ${fmt(c.sequential.microsPerCycle)} µs/webhook one at a time (CPU ${fmt(c.sequential.clientCpuMicros)} µs${c.sequential.serverCpuMicros === undefined ? '' : ` + redis ${fmt(c.sequential.serverCpuMicros)} µs`}), ${fmt(c.concurrent.cyclesPerSecond)} webhooks/s 16 at a time`
+        );
+    }
+    if (ONLY_STORES) {
+        console.log(storeSection(storeResults, costs));
+        return;
+    }
+    const markdown = report(results, started, storeResults, costs);
     if (!QUICK) fs.writeFileSync(path.join(ROOT, 'docs', 'benchmarks.md'), markdown);
     console.log(markdown.slice(markdown.indexOf('## Results'), markdown.indexOf('"No growth"')));
+    console.log(markdown.slice(markdown.indexOf('## Inbox stores'), markdown.indexOf('## Where the time goes')));
     console.log(QUICK ? '(quick run: docs/benchmarks.md left as it was)' : 'written to docs/benchmarks.md');
 }
 

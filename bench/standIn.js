@@ -13,7 +13,7 @@ let connector;
 const tracker = newTracker();
 
 function newTracker() {
-    return { replies: 0, other: 0, errors: 0, outOfOrder: 0, unexpected: 0, calls: {}, last: new Map(), samples: [] };
+    return { replies: 0, other: 0, errors: 0, outOfOrder: 0, unexpected: 0, calls: {}, last: new Map(), samples: [], lastReplyAt: 0 };
 }
 
 function reset() {
@@ -32,6 +32,7 @@ function reply(text) {
         return;
     }
     tracker.replies++;
+    tracker.lastReplyAt = Date.now();
     const n = Number(match[2]);
     const last = tracker.last.get(match[1]);
     if (last !== undefined && n <= last) tracker.outOfOrder++;
@@ -131,6 +132,7 @@ const commands = {
             calls: tracker.calls,
             conversations: tracker.last.size,
             samples: tracker.samples,
+            lastReplyAt: tracker.lastReplyAt,
         };
     },
 };

@@ -11,8 +11,10 @@
  * - `cloud`:    botbuilder's CloudAdapter (Express, unauthenticated Emulator-style activities) with the same echo bot,
  *               replying to a loopback Bot Connector.
  *
- * Started with `node [--expose-gc] sut.js <contender> <vendor> <standInJson> [bounds]`; says `{ready, url}` over IPC.
- * `bounds` (adapter only): the items its Storage and de-duplication store keep, instead of the adapters' defaults.
+ * Started with `node [--expose-gc] sut.js <contender> <vendor> <standInJson> [storeJson]`; says `{ready, url}` over IPC.
+ * `storeJson` (adapter only): `{ store, redisUrl, sqlitePath, bounds }` — the inbox store the example's adapters share
+ * (bench/stores.js: `memory` by default, `sqlite`, `redis`), and for `memory` the de-duplication keys and Storage items
+ * it keeps (`bounds`) instead of its defaults.
  */
 const http = require('node:http');
 const { createHmac, createPublicKey, timingSafeEqual, verify } = require('node:crypto');
@@ -20,9 +22,9 @@ const { crc32 } = require('node:zlib');
 const fs = require('node:fs');
 const { Pool } = require('undici');
 
-const [contender, vendor, standInJson, boundsArg] = process.argv.slice(2);
+const [contender, vendor, standInJson, storeJson] = process.argv.slice(2);
 const standIn = JSON.parse(standInJson);
-const bounds = boundsArg === undefined ? undefined : Number(boundsArg);
+const storeOptions = storeJson === undefined ? {} : JSON.parse(storeJson);
 /** The example's API token for the bench's own conversation opening (not a secret: loopback only). */
 const BENCH_API_TOKEN = 'bench-api-token-0123456789abcdef';
 const silent = { debug() {}, info() {}, warn() {}, error: (m) => process.stderr.write(`${m}\n`) };
@@ -71,6 +73,11 @@ const profiling = {
 process.on('message', async (message) => {
     if (profiling[message.cmd]) process.send({ id: message.id, result: await profiling[message.cmd](message) });
     if (message.cmd === 'memory') process.send({ id: message.id, result: rss() });
+    if (message.cmd === 'cpu') {
+        // The whole process (every thread), user + system, in µs.
+        const { user, system } = process.cpuUsage();
+        process.send({ id: message.id, result: { micros: user + system } });
+    }
     if (message.cmd === 'tokens') {
         livePersonTokens = message.tokens;
         process.send({ id: message.id, result: {} });
@@ -98,12 +105,11 @@ async function startAdapter(host) {
                   apiToken: BENCH_API_TOKEN,
                   livePerson: { accountId: standIn.accountId, clientId: standIn.clientId, clientSecret: standIn.clientSecret, csdsUrl: standIn.url },
               };
-    const { BoundedMemoryStorage, MemoryDeduplicationStore } = require('botbuilder-contact-center/protocol');
-    const state =
-        bounds === undefined
-            ? undefined
-            : { storage: new BoundedMemoryStorage({ maxItems: bounds }), deduplicationStore: new MemoryDeduplicationStore({ maxEntries: bounds }) };
-    const running = await startExample(config, silent, { host, state });
+    // One store for both adapters, as the example shares one (the example's own default is a SQLite file under the
+    // working directory, which would keep events and keys from one bench run to the next).
+    const { openStore, withoutQueueCaps } = require('./stores');
+    const store = withoutQueueCaps(openStore(storeOptions.store || 'memory', storeOptions));
+    const running = await startExample(config, silent, { host, state: { store } });
     process.send({ ready: true, url: running.url.replace('localhost', '127.0.0.1') });
 }
 

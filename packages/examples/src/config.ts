@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { resolve } from 'node:path';
 import { isLoopbackAddress } from './listenAddress';
 
 /**
@@ -46,6 +47,24 @@ export interface ExampleConfig {
         /** `EIGHTBYEIGHT_ALLOWED_CUSTOMER_IDS` (comma-separated): the same for `x-8x8-customer-id` (`allowedCustomerIds`). */
         allowedCustomerIds?: string[] | undefined;
     };
+    /**
+     * `CONTACT_CENTER_STORE`: where the adapters keep their durable inbox, de-duplication keys, conversation records
+     * and the dialogs bot's state, one store shared by both adapters. `sqlite:<path>` (default
+     * `sqlite:./data/contact-center.sqlite`, relative to the working directory: one instance), `redis://host:port[/db]`
+     * or `rediss://…` (several instances), `memory` (a restart loses everything queued; a warning says so). When the
+     * server is started from code without it: in memory, silently (tests).
+     */
+    store?: StoreSetting | undefined;
+    /** `CONTACT_CENTER_LEASE_MS`: how long a conversation stays with an instance that stopped renewing it (the adapters' `inbox.leaseMs`; default 30,000). */
+    leaseMs?: number | undefined;
+    /** `CONTACT_CENTER_MAX_ATTEMPTS`: attempts of an event before it goes to the dead letters (the adapters' `inbox.maxAttempts`; default 6). */
+    maxAttempts?: number | undefined;
+    /** `CONTACT_CENTER_RETRY_DELAY_MS`: wait before an event's first retry, doubled for each next one (`inbox.retryDelayMs`; default 1,000). */
+    retryDelayMs?: number | undefined;
+    /** `CONTACT_CENTER_REQUEST_TIMEOUT_MS`: deadline of one attempt of a vendor API call (the adapters' `requestTimeoutMs`; default 10,000). */
+    requestTimeoutMs?: number | undefined;
+    /** `CONTACT_CENTER_SHUTDOWN_TIMEOUT_MS`: on SIGTERM/SIGINT, how long running events get to finish before they are handed back. Default 10,000. */
+    shutdownTimeoutMs?: number | undefined;
     livePerson?: {
         accountId: string;
         clientId: string;
@@ -60,6 +79,12 @@ export interface ExampleConfig {
         handoffSkillId?: string | undefined;
     };
 }
+
+/** `CONTACT_CENTER_STORE`, read. */
+export type StoreSetting = { kind: 'memory' } | { kind: 'sqlite'; path: string } | { kind: 'redis'; url: string };
+
+/** `CONTACT_CENTER_STORE`'s default: a SQLite file under the working directory. */
+export const DEFAULT_STORE = 'sqlite:./data/contact-center.sqlite';
 
 /** What `HOST` defaults to with the embedded sandbox (no vendor variables). */
 export const SANDBOX_LISTEN_ADDRESS = '127.0.0.1';
@@ -103,6 +128,12 @@ export function readConfig(env: NodeJS.ProcessEnv): ExampleConfig {
             handoffSkillId: env.LIVEPERSON_HANDOFF_SKILL_ID || undefined,
         };
     }
+    config.store = readStoreSetting(env.CONTACT_CENTER_STORE);
+    config.leaseMs = readMs(env, 'CONTACT_CENTER_LEASE_MS', 100);
+    config.requestTimeoutMs = readMs(env, 'CONTACT_CENTER_REQUEST_TIMEOUT_MS', 100);
+    config.maxAttempts = readMs(env, 'CONTACT_CENTER_MAX_ATTEMPTS', 1, 'a whole number');
+    config.retryDelayMs = readMs(env, 'CONTACT_CENTER_RETRY_DELAY_MS', 10);
+    config.shutdownTimeoutMs = readMs(env, 'CONTACT_CENTER_SHUTDOWN_TIMEOUT_MS', 0);
     config.listenAddress = readListenAddress(env.HOST, isProductionConfiguration(config));
     if (env.EXAMPLE_API_TOKEN) {
         // The value is never repeated in the error: it is a secret even when malformed.
@@ -135,6 +166,56 @@ function readListenAddress(value: string | undefined, production: boolean): stri
         );
     }
     return host;
+}
+
+/**
+ * `CONTACT_CENTER_STORE`: `memory`, `sqlite:<path>` or `redis://…` / `rediss://…` (default {@link DEFAULT_STORE}). The
+ * value is not repeated in an error: a Redis URL can hold a password.
+ */
+export function readStoreSetting(value: string | undefined): StoreSetting {
+    const setting = value?.trim() || DEFAULT_STORE;
+    if (setting === 'memory') return { kind: 'memory' };
+    if (setting.startsWith('sqlite:')) {
+        const path = setting.slice('sqlite:'.length).trim();
+        if (path === '') throw new Error('CONTACT_CENTER_STORE=sqlite: needs a file path, e.g. sqlite:./data/contact-center.sqlite.');
+        return { kind: 'sqlite', path };
+    }
+    if (/^rediss?:\/\//.test(setting)) {
+        let url: URL;
+        try {
+            url = new URL(setting);
+        } catch {
+            throw new Error('CONTACT_CENTER_STORE is not a valid Redis URL: use redis://host:port[/db] (or rediss:// for TLS).');
+        }
+        if (url.hostname === '' || !/^(\/\d*)?$/.test(url.pathname)) {
+            throw new Error('CONTACT_CENTER_STORE is not a valid Redis URL: use redis://host:port[/db], the database a number (or rediss:// for TLS).');
+        }
+        return { kind: 'redis', url: setting };
+    }
+    throw new Error('CONTACT_CENTER_STORE must be memory, sqlite:<path> or redis://host:port[/db] (default sqlite:./data/contact-center.sqlite).');
+}
+
+/** The store setting for a start-up line, without credentials: `SQLite file /abs/path`, `Redis at host:6379/0`. */
+export function describeStoreSetting(setting: StoreSetting, cwd: string = process.cwd()): string {
+    switch (setting.kind) {
+        case 'memory':
+            return 'memory (lost on a restart)';
+        case 'sqlite':
+            return `SQLite file ${resolve(cwd, setting.path)}`;
+        case 'redis': {
+            const url = new URL(setting.url);
+            return `Redis at ${url.host}${url.pathname === '/' ? '' : url.pathname}${url.protocol === 'rediss:' ? ' (TLS)' : ''}`;
+        }
+    }
+}
+
+/** An optional whole number (of milliseconds, unless `what` says otherwise), at least `min`. */
+function readMs(env: NodeJS.ProcessEnv, name: string, min: number, what = 'a whole number of milliseconds'): number | undefined {
+    const value = env[name]?.trim();
+    if (value === undefined || value === '') return undefined;
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < min) throw new Error(`${name} must be ${what}, at least ${min} (got "${value}").`);
+    return number;
 }
 
 /** A comma-separated list, trimmed, without empty entries; undefined when that leaves nothing. */

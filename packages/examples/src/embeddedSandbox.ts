@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EightByEightSandbox, LivePersonSandbox, SandboxPage } from 'botbuilder-contact-center-sandbox';
-import type { Logger } from 'botbuilder-contact-center/protocol';
+import type { InboxStore, Logger } from 'botbuilder-contact-center/protocol';
 import type { ExampleBot, HostName } from './host';
 import { startExample, type RunningExample } from './server';
 
@@ -18,6 +18,8 @@ export interface SandboxServerOptions {
     listenAddress?: string | undefined;
     /** When set, `POST /api/liveperson/conversations` requires it, and the page sends it; else that route is open. */
     apiToken?: string | undefined;
+    /** The store the adapters share (the caller closes it). Default: in memory. */
+    store?: InboxStore | undefined;
 }
 
 /**
@@ -32,10 +34,10 @@ export async function startWithSandbox(
     host?: HostName,
     options: SandboxServerOptions = {}
 ): Promise<RunningSandboxExample> {
-    // Redeliveries as the vendors do them: 8x8 retries a few times (its count is undocumented), LivePerson with a
-    // doubling pause from 2 s.
-    const eightByEightSandbox = new EightByEightSandbox({ webhookRetries: 3, webhookRetryDelayMs: 1000 });
-    const livePersonSandbox = new LivePersonSandbox({ webhookRetries: 5 });
+    // Redeliveries as the vendors do them, on a non-2xx answer, a failed connection or no answer within 5 s: 8x8 a
+    // few times (its count and schedule are undocumented), LivePerson with a doubling pause from 2 s.
+    const eightByEightSandbox = new EightByEightSandbox({ redelivery: true });
+    const livePersonSandbox = new LivePersonSandbox({ redelivery: true });
     const [eightByEightUrl, livePersonUrl] = await Promise.all([eightByEightSandbox.start(), livePersonSandbox.start()]);
     let page: SandboxPage | undefined;
     const running = await startExample(
@@ -60,7 +62,13 @@ export async function startWithSandbox(
             },
         },
         logger,
-        { host, bot, sandbox: true, mounts: { '/sandbox': (req: IncomingMessage, res: ServerResponse) => page!.handle(req, res) } }
+        {
+            host,
+            bot,
+            sandbox: true,
+            mounts: { '/sandbox': (req: IncomingMessage, res: ServerResponse) => page!.handle(req, res) },
+            ...(options.store ? { state: { store: options.store } } : {}),
+        }
     ).catch(async (err: unknown) => {
         await Promise.all([eightByEightSandbox.stop(), livePersonSandbox.stop()]);
         throw err;
@@ -78,12 +86,11 @@ export async function startWithSandbox(
         pageUrl: `${running.url}/sandbox/`,
         eightByEightSandbox,
         livePersonSandbox,
-        async close() {
-            // The stand-ins first: they finish their background deliveries (e.g. LivePerson's notifications of the
-            // bot's own events) while the server can still answer them; the other way round each would be retried
-            // against a closed port for about a minute before the process could exit.
+        async close(timeoutMs?: number) {
+            // The stand-ins first: they finish the delivery under way (e.g. LivePerson's notifications of the bot's own
+            // events) while the server can still answer it, and start no redelivery after; then the server drains.
             await Promise.all([eightByEightSandbox.stop(), livePersonSandbox.stop()]);
-            await running.close();
+            await running.close(timeoutMs);
         },
     };
 }

@@ -42,9 +42,14 @@ export type BotKind = 'echo' | 'dialogs';
 /** An adapter built by a host, with the bot it runs. */
 export interface HostedAdapter<TAdapter> {
     readonly adapter: TAdapter;
-    /** The webhook route: verifies the request, runs the bot's turns, answers the vendor. Never throws. */
+    /** The webhook route: verifies the request, writes its events to the inbox, answers the vendor. Never throws. */
     process(req: IncomingMessage, res: ServerResponse): Promise<void>;
-    close(): Promise<void>;
+    /** Starts running the inbox with the bot (`processInbox`): events an earlier run left are resumed without a webhook. */
+    start(): void;
+    /** Resolves once every accepted event has run (tests). */
+    whenIdle(): Promise<void>;
+    /** Graceful shutdown: 503 to webhooks from now on, running events get `timeoutMs` to finish, leases released. */
+    close(timeoutMs?: number): Promise<void>;
 }
 
 /** The LivePerson adapter built by a host, which also opens conversations (the bot speaks for consumers there). */

@@ -93,17 +93,17 @@ export async function startExample(
     const pipeline: WebhookPipelineOptions = {
         store,
         logger,
-        ...(config.leaseMs !== undefined ? { inbox: { leaseMs: config.leaseMs } } : {}),
+        inbox: definedOnly({ leaseMs: config.leaseMs, maxAttempts: config.maxAttempts, retryDelayMs: config.retryDelayMs }),
         ...(config.requestTimeoutMs !== undefined ? { requestTimeoutMs: config.requestTimeoutMs } : {}),
     };
     let closing = false;
+    const app = express();
+    app.disable('x-powered-by');
     // While shutting down, the other routes answer 503 too (the webhooks get theirs from the adapters).
     app.use((req, res, next) => {
         if (closing && req.path !== '/healthz' && req.path !== '/readyz') res.status(503).json({ error: 'The server is shutting down.' });
         else next();
     });
-    const app = express();
-    app.disable('x-powered-by');
 
     // The webhook routes are served straight from node:http, in front of Express: they are the hot path (Express's
     // router is ~8% of a turn's CPU and allocations, see docs/benchmarks.md), and the adapters need nothing from it —
@@ -249,9 +249,21 @@ export async function startExample(
             // The server keeps listening while the adapters drain, answering 503 (webhooks, readiness), which tells a
             // vendor to redeliver and a load balancer to send elsewhere sooner than refused connections would.
             await Promise.all(adapters.map((hosted) => hosted.close(timeoutMs)));
+            // Requests already past the adapters' closing check finish (their events are stored) before the store
+            // closes; connections still open after a second are dropped.
+            const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+            server.closeIdleConnections();
+            let timer: NodeJS.Timeout | undefined;
+            await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, 1000)))]);
+            clearTimeout(timer);
             server.closeAllConnections();
-            await new Promise<void>((resolve) => server.close(() => resolve()));
+            await closed;
             if (ownsStore) await store.close();
         },
     };
+}
+
+/** The fields of `options` that are set (the adapters' defaults apply to the others). */
+function definedOnly<T extends object>(options: T): Partial<T> {
+    return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

@@ -4,9 +4,10 @@ import { ActivityMappingError, UnsupportedOperationError, type Logger } from 'bo
 
 /**
  * The examples' `onTurnError`, for botbuilder adapters. A failure that a retry can fix (the vendor API was down) is
- * rethrown: the webhook is answered 500, the vendor redelivers the event and the turn runs again, so nothing accepted
- * is lost. A failure no retry can fix (the bot asked for something the channel cannot show or do) is logged and
- * answered with an apology instead, so the vendor does not redeliver the same event over and over.
+ * rethrown: the event stays in the inbox and runs again after a backoff, so nothing accepted is lost. A failure no
+ * retry can fix (the bot asked for something the channel cannot show or do) is logged and answered with an apology
+ * instead, so the event is done; when even the apology cannot be sent, the failure is rethrown and the event goes to
+ * the dead letters (never dropped silently).
  */
 export function turnErrorHandler(vendor: string, logger: Logger): (context: TurnContext, error: Error) => Promise<void> {
     return handleTurnError(vendor, logger);
@@ -33,7 +34,10 @@ function handleTurnError(vendor: string, logger: Logger) {
         try {
             await context.sendActivity('Sorry, I cannot do that here.');
         } catch (apologyError) {
+            // Nobody was told: the event fails after all, so the library dead-letters it (logged, counted, kept in the
+            // store) instead of counting it done.
             logger.warn(`${vendor}: could not send the apology either: ${(apologyError as Error).message}`);
+            throw error;
         }
     };
 }

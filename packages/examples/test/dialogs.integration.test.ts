@@ -1,16 +1,16 @@
 /**
  * The dialogs example (a botbuilder-dialogs waterfall, and the same on @microsoft/agents-hosting-dialogs for the Agents
  * SDK host) on both vendors, over loopback HTTP against the stand-ins: every step is a separate webhook request, so
- * passing these shows the dialog state survives between turns.
+ * passing these shows the dialog state survives between turns. Each delivery waits until the example ran what it
+ * accepted (`waitForTurnsAfterDeliveries`).
  */
 import { expect } from 'chai';
-import { MemoryStorage } from 'botbuilder';
-import { MemoryStorage as AgentsMemoryStorage } from '@microsoft/agents-hosting';
+import { MemoryInboxStore } from 'botbuilder-contact-center';
 import { EightByEightSandbox, LivePersonSandbox } from 'botbuilder-contact-center-sandbox';
 import { HELP_TEXT } from '../src/dialogs/supportScript';
 import { HOST_NAMES, createExampleBot } from '../src/host';
 import { startExample, type RunningExample } from '../src/server';
-import { capturingLogger } from './helpers';
+import { capturingLogger, waitForTurnsAfterDeliveries } from './helpers';
 
 const VALID = { orderNumber: 'A-1234', urgency: 'high', date: '2026-11-01' };
 
@@ -20,6 +20,7 @@ for (const host of HOST_NAMES) {
         let sandbox: EightByEightSandbox;
         let example: RunningExample;
         let logger: ReturnType<typeof capturingLogger>;
+        let stopWaiting: () => void;
 
         beforeEach(async () => {
             sandbox = new EightByEightSandbox({ apiKey: 'dialogs-key' });
@@ -30,8 +31,10 @@ for (const host of HOST_NAMES) {
                 bot: await createExampleBot(host, 'dialogs'),
             });
             sandbox.webhookUrl = `${example.url}/api/8x8/webhook`;
+            stopWaiting = waitForTurnsAfterDeliveries(sandbox, example);
         });
         afterEach(async () => {
+            stopWaiting();
             await example.close();
             await sandbox.stop();
             expect(logger.lines.filter((l) => l.startsWith('error'))).to.deep.equal([]);
@@ -133,17 +136,22 @@ for (const host of HOST_NAMES) {
             expect(last(id).text).to.equal("Hi! I'm the support bot. What's your name?");
         });
 
-        it("dialog state lives in the Storage: two instances sharing one carry on each other's dialog", async () => {
-            const storage = host === 'agents' ? new AgentsMemoryStorage() : new MemoryStorage();
+        it("dialog state lives in the store's Storage: two instances sharing one store carry on each other's dialog", async () => {
+            const store = new MemoryInboxStore();
+            stopWaiting();
             await example.close();
             example = await startExample({ port: 0, eightByEight: { apiKey: 'dialogs-key', baseUrl: sandbox.url, queueId: 'q' } }, logger, {
                 host,
-                bot: await createExampleBot(host, 'dialogs', storage),
+                bot: await createExampleBot(host, 'dialogs', store.storage),
+                state: { store },
             });
             const other = await startExample({ port: 0, eightByEight: { apiKey: 'dialogs-key', baseUrl: sandbox.url, queueId: 'q' } }, logger, {
                 host,
-                bot: await createExampleBot(host, 'dialogs', storage),
+                bot: await createExampleBot(host, 'dialogs', store.storage),
+                state: { store },
             });
+            // Either instance's whenIdle waits for the shared inbox to be empty, whoever runs the events.
+            stopWaiting = waitForTurnsAfterDeliveries(sandbox, example);
             try {
                 const urls = [`${example.url}/api/8x8/webhook`, `${other.url}/api/8x8/webhook`];
                 sandbox.webhookUrl = urls[0];
@@ -157,6 +165,7 @@ for (const host of HOST_NAMES) {
                 expect(last(id).text).to.match(/^Name: Eve\nTopic: Billing\nOrder number: A-1234/);
             } finally {
                 await other.close();
+                await store.close();
             }
         });
 
@@ -177,6 +186,7 @@ for (const host of HOST_NAMES) {
         let sandbox: LivePersonSandbox;
         let example: RunningExample;
         let logger: ReturnType<typeof capturingLogger>;
+        let stopWaiting: () => void;
 
         beforeEach(async () => {
             sandbox = new LivePersonSandbox({ clientSecret: 'dialogs-secret' });
@@ -198,8 +208,10 @@ for (const host of HOST_NAMES) {
                 { host, bot: await createExampleBot(host, 'dialogs') }
             );
             sandbox.webhookUrl = `${example.url}/api/liveperson/webhook`;
+            stopWaiting = waitForTurnsAfterDeliveries(sandbox, example);
         });
         afterEach(async () => {
+            stopWaiting();
             await example.close();
             await sandbox.stop();
             expect(logger.lines.filter((l) => l.startsWith('error'))).to.deep.equal([]);

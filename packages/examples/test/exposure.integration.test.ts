@@ -20,9 +20,10 @@ const TOKEN = 'example-api-token-3c9f0e8b51d2a7';
 const SECRET = 'exposure-lp-secret-66a1f3';
 const API_KEY = 'exposure-8x8-key-0b7e55';
 
-/** The LivePerson variables of production configuration, pointing at the stand-in. */
+/** The LivePerson variables of production configuration, pointing at the stand-in (state in memory: no file left behind). */
 const livePersonEnv = (lp: LivePersonSandbox, csdsUrl: string): NodeJS.ProcessEnv => ({
     PORT: '0',
+    CONTACT_CENTER_STORE: 'memory',
     LIVEPERSON_ACCOUNT_ID: lp.accountId,
     LIVEPERSON_CLIENT_ID: lp.clientId,
     LIVEPERSON_CLIENT_SECRET: SECRET,
@@ -266,6 +267,7 @@ describe('example exposure: the embedded sandbox (no vendor variables)', functio
         // The stand-in's own tenant is allowed: no allow-list warning, and its webhooks run.
         expect(logger.lines.filter((line) => line.includes('EIGHTBYEIGHT_ALLOWED_TENANT_IDS'))).to.deep.equal([]);
         const id = await running!.eightByEightSandbox.startConversation();
+        await running!.whenIdle();
         expect(running!.eightByEightSandbox.botMessages(id)).to.have.length(1);
     });
 
@@ -397,7 +399,14 @@ describe('example exposure: 8x8 tenant and customer allow-lists (EIGHTBYEIGHT_AL
     });
 
     async function start(env: NodeJS.ProcessEnv): Promise<void> {
-        const config = readConfig({ PORT: '0', HOST: '127.0.0.1', EIGHTBYEIGHT_API_KEY: API_KEY, EIGHTBYEIGHT_BASE_URL: baseUrl, ...env });
+        const config = readConfig({
+            PORT: '0',
+            HOST: '127.0.0.1',
+            CONTACT_CENTER_STORE: 'memory',
+            EIGHTBYEIGHT_API_KEY: API_KEY,
+            EIGHTBYEIGHT_BASE_URL: baseUrl,
+            ...env,
+        });
         example = await startExample(config, logger);
         ours.webhookUrl = `${example.url}/api/8x8/webhook`;
     }
@@ -432,6 +441,7 @@ describe('example exposure: 8x8 tenant and customer allow-lists (EIGHTBYEIGHT_AL
         ).to.deep.equal([]);
         // Our own tenant's webhooks run: the bot greets.
         const id = await ours.startConversation();
+        await example!.whenIdle();
         expect(ours.botMessages(id)).to.have.length(1);
         expect(logger.lines.filter((line) => line.includes('EIGHTBYEIGHT_ALLOWED_TENANT_IDS and EIGHTBYEIGHT_ALLOWED_CUSTOMER_IDS'))).to.deep.equal([]);
     });
@@ -442,6 +452,7 @@ describe('example exposure: 8x8 tenant and customer allow-lists (EIGHTBYEIGHT_AL
         expect(foreign.status).to.equal(403);
         expect(JSON.parse(foreign.body)).to.deep.equal({ error: 'x-8x8-customer-id "customer-theirs" is not this bot\'s customer.' });
         const id = await ours.startConversation();
+        await example!.whenIdle();
         expect(ours.botMessages(id)).to.have.length(1);
     });
 

@@ -48,7 +48,8 @@ export function startNpmScript(args: string[], port: number, env: NodeJS.Process
     const childEnv: NodeJS.ProcessEnv = { ...process.env };
     for (const name of Object.keys(childEnv))
         if (name.startsWith('EIGHTBYEIGHT_') || name.startsWith('LIVEPERSON_') || name === 'BOT_HOST') delete childEnv[name];
-    Object.assign(childEnv, env, { PORT: String(port) });
+    // In memory unless the test chooses: a test must not leave a SQLite file in the repository (./data).
+    Object.assign(childEnv, { CONTACT_CENTER_STORE: 'memory' }, env, { PORT: String(port) });
     const child = spawn('npm', args, { cwd: ROOT, env: childEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const signal = (name: NodeJS.Signals) => {
@@ -91,4 +92,32 @@ export function startNpmScript(args: string[], port: number, env: NodeJS.Process
             reject(new Error(`npm ${args.join(' ')} exited with ${code}:\n${output}`));
         });
     });
+}
+
+/**
+ * The webhooks are answered once their events are in the inbox; the bot's turns run right after. Tests that check
+ * what a turn did right after a delivery make each delivery of `standIn` (a stand-in's `deliver`, which all its
+ * helpers and background notifications use) also wait until the example ran everything it accepted. Returns a
+ * function that stops waiting (call it before closing the example: an adapter that is closing works off nothing).
+ */
+export function waitForTurnsAfterDeliveries(standIn: { deliver(...args: never[]): Promise<unknown> }, example: { whenIdle(): Promise<void> }): () => void {
+    let waiting = true;
+    const deliver = standIn.deliver.bind(standIn) as (...args: unknown[]) => Promise<unknown>;
+    (standIn as { deliver: (...args: unknown[]) => Promise<unknown> }).deliver = async (...args: unknown[]) => {
+        const result = await deliver(...args);
+        if (waiting) await example.whenIdle();
+        return result;
+    };
+    return () => {
+        waiting = false;
+    };
+}
+
+/** Polls `condition` every 20 ms until it holds; rejects after `timeoutMs` with `what`. */
+export async function waitUntil(condition: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+    const start = Date.now();
+    while (!condition()) {
+        if (Date.now() - start > timeoutMs) throw new Error(`${what} not met within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+    }
 }

@@ -1,15 +1,16 @@
 /**
  * The echo example server against the LivePerson stand-in, over real HTTP on loopback: the example opens a
  * conversation through `POST /api/liveperson/conversations`, the stand-in acts as the LivePerson agent and delivers
- * signed notifications, the example's LivePersonAdapter verifies them, runs the echo bot and calls the stand-in's
- * SEND API, which records every call. Once per host (botbuilder, Agents SDK): the same contract.
+ * signed notifications, the example's LivePersonAdapter verifies them, stores their events in the inbox (in memory
+ * here), answers, runs the echo bot and calls the stand-in's SEND API, which records every call. Each delivery waits
+ * until the example ran what it accepted (`waitForTurnsAfterDeliveries`). Once per host (botbuilder, Agents SDK).
  */
 import { expect } from 'chai';
-import { BoundedMemoryStorage, MemoryDeduplicationStore } from 'botbuilder-contact-center';
+import { BoundedMemoryStorage, MemoryInboxStore } from 'botbuilder-contact-center';
 import { LivePersonSandbox, type RecordedRequest } from 'botbuilder-contact-center-sandbox';
 import { HOST_NAMES } from '../src/host';
 import { startExample, type RunningExample } from '../src/server';
-import { capturingLogger } from './helpers';
+import { capturingLogger, waitForTurnsAfterDeliveries } from './helpers';
 
 const SECRET = 'example-lp-secret-4be2d9';
 /** EXAMPLE_API_TOKEN: in production configuration, the conversations route needs it. */
@@ -21,6 +22,7 @@ for (const host of HOST_NAMES) {
         let sandbox: LivePersonSandbox;
         let example: RunningExample;
         let logger: ReturnType<typeof capturingLogger>;
+        let stopWaiting: () => void;
 
         beforeEach(async () => {
             sandbox = new LivePersonSandbox({ clientSecret: SECRET });
@@ -32,9 +34,11 @@ for (const host of HOST_NAMES) {
                 { host }
             );
             sandbox.webhookUrl = `${example.url}/api/liveperson/webhook`;
+            stopWaiting = waitForTurnsAfterDeliveries(sandbox, example);
         });
 
         afterEach(async () => {
+            stopWaiting();
             await example.close();
             await sandbox.stop();
             for (const line of logger.lines) {
@@ -185,10 +189,11 @@ for (const host of HOST_NAMES) {
             expect(logger.lines.filter((l) => l.startsWith('error'))).to.deep.equal([]);
         });
 
-        it('keeps its per-conversation state in the Storage and de-duplication store it is given (as the bench bounds them)', async () => {
+        it('keeps its per-conversation state in the store it is given: the record and the ConsumerJWS in its Storage (bounded as the bench bounds it)', async () => {
+            stopWaiting();
             await example.close();
             const storage = new BoundedMemoryStorage({ maxItems: 2 });
-            const deduplicationStore = new MemoryDeduplicationStore({ maxEntries: 2 });
+            const store = new MemoryInboxStore({ storage, maxDeduplicationKeys: 2 });
             example = await startExample(
                 {
                     port: 0,
@@ -196,22 +201,26 @@ for (const host of HOST_NAMES) {
                     livePerson: { accountId: sandbox.accountId, clientId: sandbox.clientId, clientSecret: SECRET, csdsUrl: sandbox.url },
                 },
                 logger,
-                {
-                    host,
-                    state: { storage, deduplicationStore },
-                }
+                { host, state: { store } }
             );
+            expect(example.store).to.equal(store);
             sandbox.webhookUrl = `${example.url}/api/liveperson/webhook`;
+            stopWaiting = waitForTurnsAfterDeliveries(sandbox, example);
             const first = await openWithAgent('customer-1');
             await sandbox.agentSays(first, 'one');
-            // The conversation's record and its consumer's ConsumerJWS; the agent's join and the message.
+            // The conversation's record and its consumer's ConsumerJWS.
             expect(storage.size).to.equal(2);
-            expect(deduplicationStore.size).to.equal(2);
             const second = await openWithAgent('customer-2');
             await sandbox.agentSays(second, 'two');
             // Bounded: the second conversation's state replaced the first's.
-            expect([storage.size, deduplicationStore.size]).to.deep.equal([2, 2]);
+            expect(storage.size).to.equal(2);
             expect(sandbox.consumerTexts(second).slice(-1)).to.deep.equal(['Echo: two']);
+            expect(await store.stats('liveperson')).to.include({ pending: 0 });
+            // The caller's store: closing the example leaves it open.
+            stopWaiting();
+            await example.close();
+            expect(await store.ping()).to.equal(true);
+            await store.close();
         });
     });
 }

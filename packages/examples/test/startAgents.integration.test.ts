@@ -7,6 +7,16 @@ import { expect } from 'chai';
 import { GREETING } from '../src/echoReplies';
 import { freePort, startNpmScript, type StartedScript } from './helpers';
 
+/** Polls `read` every 20 ms until `done` holds for what it gives (the bot answers after the webhook's 200); resolves with it. */
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+    const start = Date.now();
+    for (;;) {
+        const value = await read();
+        if (done(value) || Date.now() - start > timeoutMs) return value;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+}
+
 describe('npm run start:agents (echo bot on the Agents SDK host, embedded sandbox)', function () {
     this.timeout(60_000);
     let started: StartedScript;
@@ -37,9 +47,14 @@ describe('npm run start:agents (echo bot on the Agents SDK host, embedded sandbo
         const { status, body } = await call('POST', '8x8/conversations', { name: 'Agents Check' });
         expect(status).to.equal(201);
         expect((await call('POST', `8x8/conversations/${body.id}/messages`, { text: 'hello from start:agents' })).status).to.equal(200);
-        const state = (await call('GET', 'state')).body;
-        const conversation = state.eightByEight.conversations.find((c: { id: string }) => c.id === body.id);
-        const botTexts = conversation.messages.filter((m: { authorType: string }) => m.authorType === 'bot').map((m: { text: string }) => m.text);
+        const botTexts = await eventually(
+            async () => {
+                const state = (await call('GET', 'state')).body;
+                const conversation = state.eightByEight.conversations.find((c: { id: string }) => c.id === body.id);
+                return conversation.messages.filter((m: { authorType: string }) => m.authorType === 'bot').map((m: { text: string }) => m.text) as string[];
+            },
+            (texts) => texts.length >= 2
+        );
         expect(botTexts).to.deep.equal([GREETING, 'Echo: hello from start:agents']);
     });
 
@@ -49,11 +64,16 @@ describe('npm run start:agents (echo bot on the Agents SDK host, embedded sandbo
         const id = opened.body.conversationId;
         expect((await call('POST', `liveperson/conversations/${id}/join`, {})).status).to.equal(200);
         expect((await call('POST', `liveperson/conversations/${id}/messages`, { text: 'Hello, this is Sam.' })).status).to.equal(200);
-        const state = (await call('GET', 'state')).body;
-        const conversation = state.livePerson.conversations.find((c: { id: string }) => c.id === id);
-        const consumerTexts = conversation.events
-            .filter((e: { role: string }) => e.role === 'CONSUMER')
-            .map((e: { event: { message: string } }) => e.event.message);
+        const consumerTexts = await eventually(
+            async () => {
+                const state = (await call('GET', 'state')).body;
+                const conversation = state.livePerson.conversations.find((c: { id: string }) => c.id === id);
+                return conversation.events
+                    .filter((e: { role: string; event: { type: string } }) => e.role === 'CONSUMER' && e.event.type === 'ContentEvent')
+                    .map((e: { event: { message: string } }) => e.event.message) as string[];
+            },
+            (texts) => texts.length >= 3
+        );
         expect(consumerTexts).to.deep.equal(['Hi, my parcel is late.', GREETING, 'Echo: Hello, this is Sam.']);
     });
 });

@@ -19,6 +19,11 @@ export interface StandInResponse {
     headers?: Record<string, string>;
     /** Send the headers at once, then the body (padded with spaces to `bytes`) one byte every `intervalMs`. */
     trickle?: { intervalMs: number; bytes: number };
+    /**
+     * Answer nothing and reset the connection after `afterMs` (0: at once; a hang: a long time, ended early when the
+     * client gives up). `status` and `body` are then ignored.
+     */
+    drop?: { afterMs: number };
 }
 
 export type StandInHandler = (request: StandInRequest) => Promise<StandInResponse> | StandInResponse;
@@ -71,6 +76,10 @@ export class StandInServer {
                 rawBody,
                 json,
             });
+            if (answer.drop) {
+                dropConnection(req, res, answer.drop.afterMs);
+                return;
+            }
             const headers = { ...answer.headers };
             let text: string | undefined;
             if (answer.body !== undefined) {
@@ -88,6 +97,21 @@ export class StandInServer {
             res.end(JSON.stringify({ message: `stand-in error: ${(err as Error).message}` }));
         }
     }
+}
+
+/** Resets the request's connection (no answer at all) after `afterMs`, or when the client closes it first. */
+function dropConnection(req: IncomingMessage, res: ServerResponse, afterMs: number): void {
+    const reset = () => {
+        const socket = req.socket as IncomingMessage['socket'] & { resetAndDestroy?: () => void };
+        if (socket.resetAndDestroy) socket.resetAndDestroy();
+        else socket.destroy();
+    };
+    if (afterMs <= 0) {
+        reset();
+        return;
+    }
+    const timer = setTimeout(reset, afterMs);
+    res.on('close', () => clearTimeout(timer));
 }
 
 /** Writes the headers, then `text` padded with spaces to `bytes`, one byte per `intervalMs` (until the client goes). */

@@ -1,5 +1,5 @@
 /** Local stand-ins for the vendors' servers: used by tests, the benchmark and people without an account. */
-export { EightByEightSandbox } from './eightbyeight/eightByEightSandbox';
+export { EightByEightSandbox, EIGHTBYEIGHT_REDELIVERY } from './eightbyeight/eightByEightSandbox';
 export type {
     EightByEightSandboxOptions,
     SandboxConversation,
@@ -13,7 +13,7 @@ export { RequestRecorder } from './recorder';
 export type { RecordedRequest, FaultSpec } from './recorder';
 export { StandInServer } from './httpServer';
 export type { StandInRequest, StandInResponse, StandInHandler } from './httpServer';
-export { LivePersonSandbox } from './liveperson/livePersonSandbox';
+export { LivePersonSandbox, LIVEPERSON_REDELIVERY } from './liveperson/livePersonSandbox';
 export type {
     LivePersonSandboxOptions,
     LivePersonSandboxConversation,
@@ -24,6 +24,9 @@ export type {
     LivePersonSignatureMode,
 } from './liveperson/livePersonSandbox';
 export { VendorStandIn } from './vendorStandIn';
+export type { RedeliveryOptions, RedeliveryPolicy } from './webhookDelivery';
+export { FAULT_KINDS, AFTER_ACTING_KINDS } from './faultRate';
+export type { FaultKind, FaultRateOptions, InjectedFault } from './faultRate';
 export { SandboxPage } from './page/sandboxPage';
 export type { SandboxPageOptions } from './page/sandboxPage';
 export { listenOnLoopback, closeServer } from './httpServer';

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { FaultKind } from './faultRate';
 
 /** One HTTP request a stand-in received. */
 export interface RecordedRequest {
@@ -9,8 +10,10 @@ export interface RecordedRequest {
     headers: Record<string, string | string[] | undefined>;
     /** Parsed JSON body, or the text when it was not JSON, undefined when empty. */
     body: unknown;
-    /** The status the stand-in answered. */
+    /** The status the stand-in answered; 0 when it answered nothing (a dropped connection). */
     status: number;
+    /** The probabilistic fault applied to it (`injectFaultRate`), if any. */
+    fault?: FaultKind;
     at: number;
 }
 
@@ -34,6 +37,8 @@ export interface FaultSpec {
     trickleMs?: number;
     /** With `trickleMs`: bytes to drip, the body padded with spaces (JSON stays valid). Default 1,000. */
     trickleBytes?: number;
+    /** Only requests this function accepts (called with the request's method, path and JSON body when the rest matches). */
+    match?: (request: { method: string; path: string; body: unknown }) => boolean;
     /** How many matching requests it applies to (default 1). */
     times?: number;
     /**
@@ -116,12 +121,13 @@ export class RequestRecorder {
     }
 
     /** The fault to apply to this request, if any (consuming one use of it). */
-    takeFault(method: string, path: string): FaultSpec | undefined {
+    takeFault(method: string, path: string, body?: unknown): FaultSpec | undefined {
         const fault = this.faults.find(
             (f) =>
                 f.remaining > 0 &&
                 (!f.method || f.method.toUpperCase() === method) &&
-                (!f.path || (typeof f.path === 'string' ? path === f.path || path.startsWith(f.path) : f.path.test(path)))
+                (!f.path || (typeof f.path === 'string' ? path === f.path || path.startsWith(f.path) : f.path.test(path))) &&
+                (!f.match || f.match({ method, path, body }))
         );
         if (fault) fault.remaining--;
         this.faults = this.faults.filter((f) => f.remaining > 0);

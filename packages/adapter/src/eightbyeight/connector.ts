@@ -104,6 +104,8 @@ export class EightByEightConnector extends ContactCenterConnector<EightByEightIn
         );
         if (event === undefined) return [];
         if (event.eventType === 'WEB_HOOK_VERIFY') return [];
+        // The bot's own messages come back as echoes: they map to nothing, so they are dropped before the inbox.
+        if (event.eventType === 'MESSAGE' && event.data.isEcho) return [];
         return [{ conversationId: event.conversationId, deduplicationKey: delivery.eventId, event, activityId: delivery.eventId ?? newActivityId() }];
     }
 

@@ -26,7 +26,13 @@ export const agentsHost: ExampleHost = {
         const adapter = new EightByEightAdapter(options);
         adapter.onTurnError = agentsTurnErrorHandler('8x8', logger);
         const run = (bot as AgentsBot).run.bind(bot);
-        return { adapter, process: (req, res) => adapter.process(req, res, (context) => run(context)), close: () => adapter.close() };
+        return {
+            adapter,
+            process: (req, res) => adapter.process(req, res, (context) => run(context)),
+            start: () => adapter.processInbox((context) => run(context)),
+            whenIdle: () => adapter.whenIdle(),
+            close: (timeoutMs) => adapter.close(timeoutMs),
+        };
     },
 
     livePerson(options, bot, logger) {
@@ -36,7 +42,9 @@ export const agentsHost: ExampleHost = {
         return {
             adapter,
             process: (req, res) => adapter.process(req, res, (context) => run(context)),
-            close: () => adapter.close(),
+            start: () => adapter.processInbox((context) => run(context)),
+            whenIdle: () => adapter.whenIdle(),
+            close: (timeoutMs) => adapter.close(timeoutMs),
             async openConversation(conversation, text) {
                 const reference = await adapter.openConversation(conversation);
                 if (text) {

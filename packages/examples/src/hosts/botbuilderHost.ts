@@ -21,7 +21,13 @@ export const botbuilderHost: ExampleHost = {
         const adapter = new EightByEightAdapter(options);
         adapter.onTurnError = turnErrorHandler('8x8', logger);
         const run = (bot as Bot).run.bind(bot);
-        return { adapter, process: (req, res) => adapter.process(req, res, (context) => run(context)), close: () => adapter.close() };
+        return {
+            adapter,
+            process: (req, res) => adapter.process(req, res, (context) => run(context)),
+            start: () => adapter.processInbox((context) => run(context)),
+            whenIdle: () => adapter.whenIdle(),
+            close: (timeoutMs) => adapter.close(timeoutMs),
+        };
     },
 
     livePerson(options, bot, logger) {
@@ -31,7 +37,9 @@ export const botbuilderHost: ExampleHost = {
         return {
             adapter,
             process: (req, res) => adapter.process(req, res, (context) => run(context)),
-            close: () => adapter.close(),
+            start: () => adapter.processInbox((context) => run(context)),
+            whenIdle: () => adapter.whenIdle(),
+            close: (timeoutMs) => adapter.close(timeoutMs),
             async openConversation(conversation, text) {
                 const reference = await adapter.openConversation(conversation);
                 if (text) await adapter.continueConversation(reference, (context) => context.sendActivity(text));

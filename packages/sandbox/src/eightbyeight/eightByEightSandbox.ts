@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { StandInRequest, StandInResponse } from '../httpServer';
 import { VendorStandIn } from '../vendorStandIn';
 import type { RecordedRequest } from '../recorder';
+import { deliverWithRedelivery, postOnce, redeliveryPolicy, type RedeliveryOptions, type RedeliveryPolicy } from '../webhookDelivery';
 import { SigningKey } from './webhookSigner';
 
 /** Options of {@link EightByEightSandbox}. */
@@ -24,7 +25,14 @@ export interface EightByEightSandboxOptions {
     keyId?: string;
     /** The RSA private key (PEM) to sign with, e.g. shared with a benchmark that pre-signs. Default: a new key. */
     privateKeyPem?: string;
-    /** Redeliveries of an event answered with a non-2xx status (8x8 retries; its count is undocumented). Default 0. */
+    /**
+     * Redelivery of an event the bot did not confirm with a 2xx (another status, a failed connection, or no answer
+     * within `timeoutMs`): the same event id and body again, `x-8x8-retry` counting up. `true` takes
+     * {@link EIGHTBYEIGHT_REDELIVERY}; 8x8 documents only that it retries "after a brief delay". Takes precedence over
+     * `webhookRetries` and `webhookRetryDelayMs`. Default: those (no redelivery).
+     */
+    redelivery?: RedeliveryOptions | boolean;
+    /** Redeliveries of an event answered with a non-2xx status or not at all, a fixed pause apart, no timeout. Default 0. */
     webhookRetries?: number;
     /** Pause before a redelivery, in ms. Default 200. */
     webhookRetryDelayMs?: number;
@@ -71,7 +79,7 @@ export interface DeliverOptions {
     eventId?: string;
     /** `x-8x8-retry` of the first attempt. Default 0. */
     retry?: number;
-    /** Redeliveries on non-2xx, overriding the sandbox option. */
+    /** Redeliveries (on a non-2xx answer or none), overriding the sandbox's number of attempts. */
     retries?: number;
     signature?: SignatureMode;
     /** Changes the body after signing (a tampered request). */
@@ -91,6 +99,12 @@ export interface DeliveryResult {
     body: string;
     attempts: number;
 }
+
+/**
+ * `redelivery: true`: 8x8 does not document its count, schedule or timeout, so these are the stand-in's assumptions —
+ * a few attempts, from 1 s doubling, 5 s to answer.
+ */
+export const EIGHTBYEIGHT_REDELIVERY: RedeliveryPolicy = { attempts: 5, delayMs: 1000, factor: 2, maxDelayMs: 30_000, timeoutMs: 5000 };
 
 const GATEWAY = '/chat-gateway/v1';
 const CARD_TYPES = new Set([
@@ -129,6 +143,7 @@ export class EightByEightSandbox extends VendorStandIn {
 
     private otherKeyCache?: SigningKey;
     private readonly options: EightByEightSandboxOptions;
+    private readonly redelivery: RedeliveryPolicy;
 
     constructor(options: EightByEightSandboxOptions = {}) {
         super();
@@ -138,6 +153,13 @@ export class EightByEightSandbox extends VendorStandIn {
         this.customerId = options.customerId ?? 'sandbox-customer';
         this.webhookUrl = options.webhookUrl;
         this.signingKey = new SigningKey(options.keyId ?? 'sandbox-key-1', options.privateKeyPem);
+        this.redelivery = redeliveryPolicy(options.redelivery, EIGHTBYEIGHT_REDELIVERY, {
+            attempts: (options.webhookRetries ?? 0) + 1,
+            delayMs: options.webhookRetryDelayMs ?? 200,
+            factor: 1,
+            maxDelayMs: options.webhookRetryDelayMs ?? 200,
+            timeoutMs: undefined,
+        });
     }
 
     /** A second key with the same kid, made on first use (RSA key generation is slow): forged signatures. */
@@ -148,46 +170,51 @@ export class EightByEightSandbox extends VendorStandIn {
 
     // ---- webhook delivery ---------------------------------------------------------------------------------
 
-    /** Delivers one event to the webhook, signed like 8x8, redelivering on non-2xx as configured. */
+    /** Delivers one event to the webhook, signed like 8x8, redelivering as configured (`redelivery`). */
     async deliver(event: Record<string, unknown>, options: DeliverOptions = {}): Promise<DeliveryResult> {
         const url = this.webhookUrl;
         if (!url) throw new Error('EightByEightSandbox.deliver(): set webhookUrl first.');
         const eventId = options.eventId ?? randomUUID().replace(/-/g, '').slice(0, 22);
-        const retries = options.retries ?? this.options.webhookRetries ?? 0;
+        const policy = options.retries === undefined ? this.redelivery : { ...this.redelivery, attempts: options.retries + 1 };
         const signedBody = options.rawBody ?? JSON.stringify(event);
-        let retry = options.retry ?? 0;
-        for (let attempt = 1; ; attempt++, retry++) {
-            const transmissionTime = options.transmissionTime ?? Date.now();
-            const fields = { customerId: this.customerId, eventId, retry, tenantId: this.tenantId, transmissionTime };
-            const headers: Record<string, string> = {
-                'content-type': 'application/json',
-                'x-8x8-tenant-id': this.tenantId,
-                'x-8x8-customer-id': this.customerId,
-                'x-8x8-event-id': eventId,
-                'x-8x8-retry': String(retry),
-                'x-8x8-transmission-time': String(transmissionTime),
-            };
-            const mode = options.signature ?? 'valid';
-            if (mode === 'valid') headers['x-8x8-signature'] = this.signingKey.signDelivery(signedBody, fields);
-            if (mode === 'forged') headers['x-8x8-signature'] = this.otherKey().signDelivery(signedBody, fields);
-            if (mode === 'unknownKey') headers['x-8x8-signature'] = new SigningKey('no-such-key', undefined).signDelivery(signedBody, fields);
-            Object.assign(headers, options.headers);
-            const sentBody = options.tamper ? options.tamper(signedBody) : signedBody;
-            let status = 0;
-            let body = '';
-            try {
-                const response = await fetch(url, { method: 'POST', headers, body: sentBody });
-                status = response.status;
-                body = await response.text();
-            } catch (err) {
-                body = (err as Error).message;
-            }
-            this.deliveries.push({ eventId, eventType: String(event.eventType ?? ''), retry, status });
-            this.changed();
-            const ok = status >= 200 && status < 300;
-            if (ok || attempt > retries) return { eventId, status, body, attempts: attempt };
-            await new Promise((resolve) => setTimeout(resolve, this.options.webhookRetryDelayMs ?? 200));
-        }
+        const firstRetry = options.retry ?? 0;
+        const result = await deliverWithRedelivery(
+            policy,
+            async (attempt) => {
+                // The same event, body and id on every attempt; x-8x8-retry and the transmission time (so the signature) change.
+                const retry = firstRetry + attempt - 1;
+                const outcome = await postOnce(
+                    url,
+                    this.deliveryHeaders(signedBody, eventId, retry, options),
+                    options.tamper ? options.tamper(signedBody) : signedBody,
+                    policy.timeoutMs
+                );
+                this.deliveries.push({ eventId, eventType: String(event.eventType ?? ''), retry, status: outcome.status });
+                this.changed();
+                return outcome;
+            },
+            (status) => status >= 200 && status < 300,
+            () => this.stopping
+        );
+        return { eventId, status: result.status, body: result.body, attempts: result.attempts };
+    }
+
+    private deliveryHeaders(signedBody: string, eventId: string, retry: number, options: DeliverOptions): Record<string, string> {
+        const transmissionTime = options.transmissionTime ?? Date.now();
+        const fields = { customerId: this.customerId, eventId, retry, tenantId: this.tenantId, transmissionTime };
+        const headers: Record<string, string> = {
+            'content-type': 'application/json',
+            'x-8x8-tenant-id': this.tenantId,
+            'x-8x8-customer-id': this.customerId,
+            'x-8x8-event-id': eventId,
+            'x-8x8-retry': String(retry),
+            'x-8x8-transmission-time': String(transmissionTime),
+        };
+        const mode = options.signature ?? 'valid';
+        if (mode === 'valid') headers['x-8x8-signature'] = this.signingKey.signDelivery(signedBody, fields);
+        if (mode === 'forged') headers['x-8x8-signature'] = this.otherKey().signDelivery(signedBody, fields);
+        if (mode === 'unknownKey') headers['x-8x8-signature'] = new SigningKey('no-such-key', undefined).signDelivery(signedBody, fields);
+        return Object.assign(headers, options.headers);
     }
 
     // ---- acting as the customer and the agent -------------------------------------------------------------

@@ -10,6 +10,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { StandInRequest, StandInResponse } from '../httpServer';
 import { VendorStandIn } from '../vendorStandIn';
+import { deliverWithRedelivery, postOnce, redeliveryPolicy, type RedeliveryOptions, type RedeliveryPolicy } from '../webhookDelivery';
 import type { RecordedRequest } from '../recorder';
 import { HOSTED_FILE_TYPES, SwiftStandIn } from './swift';
 import { TokenIssuer, lpConsumerId } from './tokens';
@@ -30,7 +31,13 @@ export interface LivePersonSandboxOptions {
     signatureAlgorithm?: 'sha1' | 'sha256';
     /** Signature encoding. Default `base64` (hex on installations configured so). */
     signatureEncoding?: 'base64' | 'hex';
-    /** Redeliveries of a notification answered with anything but 200/201. Default 0. */
+    /**
+     * Redelivery of a notification the connector did not answer 200/201 (another status, a failed connection, or no
+     * answer within `timeoutMs`), in order per conversation: `true` takes {@link LIVEPERSON_REDELIVERY}, LivePerson's
+     * "time to live" mode. Takes precedence over `webhookRetries` and `webhookRetryDelayMs`. Default: those.
+     */
+    redelivery?: RedeliveryOptions | boolean;
+    /** Redeliveries of a notification answered with anything but 200/201 (or not at all; no timeout). Default 0. */
     webhookRetries?: number;
     /**
      * Pause before the first redelivery, in ms, doubling for each next one up to 5 minutes — LivePerson's
@@ -101,7 +108,7 @@ export interface LivePersonDeliverOptions {
     rawBody?: string;
     /** Extra or replacing headers (e.g. another `x-liveperson-account-id`). */
     headers?: Record<string, string>;
-    /** Redeliveries on failure, overriding the sandbox option. */
+    /** Redeliveries on failure, overriding the sandbox's number of attempts. */
     retries?: number;
 }
 
@@ -113,6 +120,13 @@ export interface LivePersonDeliveryResult {
 }
 
 type Json = Record<string, any>;
+
+/**
+ * `redelivery: true`, as LivePerson's "time to live" retry mode documents it: 2 s, 4 s, 8 s… at most 5 minutes apart;
+ * 5 s to answer (its connect and read timeouts). The attempts are bounded by a retention time there (up to 3 days);
+ * here by a count.
+ */
+export const LIVEPERSON_REDELIVERY: RedeliveryPolicy = { attempts: 10, delayMs: 2000, factor: 2, maxDelayMs: 300_000, timeoutMs: 5000 };
 
 const ACCEPT_STATUSES = new Set(['ACCEPT', 'READ', 'ACCESS', 'NACK', 'ACTION']);
 const CHAT_STATES = new Set(['ACTIVE', 'INACTIVE', 'GONE', 'COMPOSING', 'PAUSE']);
@@ -145,9 +159,17 @@ export class LivePersonSandbox extends VendorStandIn {
     /** LivePerson's file storage (`swift`), on a loopback server of its own. */
     private readonly swift: SwiftStandIn;
     private readonly maxFileBytes: number;
+    private readonly redelivery: RedeliveryPolicy;
 
     constructor(private readonly options: LivePersonSandboxOptions = {}) {
         super();
+        this.redelivery = redeliveryPolicy(options.redelivery, LIVEPERSON_REDELIVERY, {
+            attempts: (options.webhookRetries ?? 0) + 1,
+            delayMs: options.webhookRetryDelayMs ?? 2000,
+            factor: 2,
+            maxDelayMs: 300_000,
+            timeoutMs: undefined,
+        });
         this.accountId = options.accountId ?? '12345678';
         this.clientId = options.clientId ?? 'sandbox-client-id';
         this.clientSecret = options.clientSecret ?? 'sandbox-client-secret';
@@ -206,38 +228,33 @@ export class LivePersonSandbox extends VendorStandIn {
         return `${algorithm}=${createHmac(algorithm, secret).update(body, 'utf8').digest(encoding)}`;
     }
 
-    /** Delivers one notification to the webhook, retrying on anything but 200/201 as configured. */
+    /** Delivers one notification to the webhook, redelivering on anything but 200/201 as configured (`redelivery`). */
     async deliver(notification: Json, options: LivePersonDeliverOptions = {}): Promise<LivePersonDeliveryResult> {
         const url = this.webhookUrl;
         if (!url) throw new Error('LivePersonSandbox.deliver(): set webhookUrl first.');
         const signedBody = options.rawBody ?? JSON.stringify(notification);
-        const retries = options.retries ?? this.options.webhookRetries ?? 0;
+        const policy = options.retries === undefined ? this.redelivery : { ...this.redelivery, attempts: options.retries + 1 };
         const mode = options.signature ?? 'valid';
-        for (let attempt = 1; ; attempt++) {
-            const headers: Record<string, string> = {
-                'content-type': 'application/json',
-                'x-liveperson-account-id': this.accountId,
-                'x-liveperson-client-id': this.clientId,
-            };
-            if (mode === 'valid') headers['x-liveperson-signature'] = this.sign(signedBody, options.algorithm, options.encoding);
-            if (mode === 'forged')
-                headers['x-liveperson-signature'] = this.sign(signedBody, options.algorithm, options.encoding, `${this.clientSecret}-forged`);
-            Object.assign(headers, options.headers);
-            let status = 0;
-            let body = '';
-            try {
-                const response = await fetch(url, { method: 'POST', headers, body: options.tamper ? options.tamper(signedBody) : signedBody });
-                status = response.status;
-                body = await response.text();
-            } catch (err) {
-                body = (err as Error).message;
-            }
-            this.deliveries.push({ type: String(notification.type ?? ''), status, attempt });
-            this.changed();
-            if (status === 200 || status === 201 || attempt > retries) return { status, body, attempts: attempt };
-            const delay = Math.min((this.options.webhookRetryDelayMs ?? 2000) * 2 ** (attempt - 1), 300_000);
-            await new Promise((resolve) => setTimeout(resolve, delay));
-        }
+        const headers: Record<string, string> = {
+            'content-type': 'application/json',
+            'x-liveperson-account-id': this.accountId,
+            'x-liveperson-client-id': this.clientId,
+        };
+        if (mode === 'valid') headers['x-liveperson-signature'] = this.sign(signedBody, options.algorithm, options.encoding);
+        if (mode === 'forged') headers['x-liveperson-signature'] = this.sign(signedBody, options.algorithm, options.encoding, `${this.clientSecret}-forged`);
+        Object.assign(headers, options.headers);
+        const result = await deliverWithRedelivery(
+            policy,
+            async (attempt) => {
+                const outcome = await postOnce(url, headers, options.tamper ? options.tamper(signedBody) : signedBody, policy.timeoutMs);
+                this.deliveries.push({ type: String(notification.type ?? ''), status: outcome.status, attempt });
+                this.changed();
+                return outcome;
+            },
+            (status) => status === 200 || status === 201,
+            () => this.stopping
+        );
+        return { status: result.status, body: result.body, attempts: result.attempts };
     }
 
     /** An `ms.MessagingEventNotification` carrying `changes`. */
