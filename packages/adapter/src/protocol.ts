@@ -44,6 +44,14 @@ export { LivePersonClient } from './liveperson/client';
 export { livePersonSignature, verifyLivePersonSignature } from './liveperson/signature';
 export { adaptiveCardToStructuredContent, adaptiveCardText } from './liveperson/structuredContent';
 
+export { LivePersonEscalation } from './escalation/livePersonEscalation';
+export type { EscalationMiddlewareOptions } from './escalation/livePersonEscalation';
+export type { LivePersonEscalationOptions, EscalationCardRendering } from './escalation/options';
+export type { EscalationHandoffContext } from './escalation/handoffRequest';
+export type { EscalationMiddleware, EscalationTurnContext, CustomerAdapter } from './escalation/customerChannel';
+export { LivePersonEscalationEvents, EscalationFailures } from './escalation/botEvents';
+export type { EscalationFailure } from './escalation/botEvents';
+
 export { ContactCenterConnector } from './core/contactCenterConnector';
 export { TurnScope } from './core/turn';
 export type { TurnRunner, VendorEvent, EventMapping } from './core/turn';

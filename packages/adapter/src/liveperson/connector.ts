@@ -48,7 +48,7 @@ export interface OpenConversationOptions extends ConversationRequestOptions {
  * host.
  */
 export class LivePersonConnector extends ContactCenterConnector<LivePersonInboundEvent, LivePersonConversationRecord, InboundMapping> {
-    readonly vendor = 'liveperson';
+    readonly vendor: string = 'liveperson';
     /** The CONVERSATION/SEND client this connector sends through. */
     readonly client: LivePersonClient;
     private readonly options: ResolvedLivePersonOptions;

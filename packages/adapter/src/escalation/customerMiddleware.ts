@@ -1,0 +1,136 @@
+import { ActivityTypes, type PlainActivity, type ResourceResponse } from '../core/activity';
+import { ActivityMappingError } from '../core/errors';
+import { currentEvent } from '../core/eventContext';
+import { isHandoffInitiation } from '../core/handoff';
+import { describeError } from '../core/logger';
+import { isContinuation, plainActivity, type CustomerChannel, type EscalationMiddleware, type EscalationTurnContext } from './customerChannel';
+import type { EscalationDeps, EscalationLifecycle } from './lifecycle';
+import { EscalationRecords, isActive, type EscalationRecord } from './records';
+
+/**
+ * The bridge's middleware on the adapter that serves the customer. On every turn:
+ *
+ * - the bot's outgoing `handoff.initiate` is taken out of what goes to the customer's channel and starts an
+ *   escalation, opened once the turn is over (so the bot's state is saved before any status turn runs);
+ * - while the conversation is escalated, the customer's messages and typing go to the LivePerson agent instead of
+ *   the bot (the cancel word ends the escalation; the channel ending the conversation too), and the deadline of a
+ *   wait for an agent is checked;
+ * - everything else (and every turn of a conversation that is not escalated) runs the bot as usual.
+ */
+export class CustomerMiddleware implements EscalationMiddleware {
+    constructor(
+        private readonly deps: EscalationDeps,
+        private readonly lifecycle: EscalationLifecycle,
+        private readonly channel: CustomerChannel
+    ) {}
+
+    async onTurn(context: EscalationTurnContext, next: () => Promise<void>): Promise<void> {
+        const escalations: string[] = [];
+        context.onSendActivities((_context, activities, sendNext) => this.takeHandoffs(context, activities, sendNext, escalations));
+        const activity = plainActivity(context.activity);
+        try {
+            // The bridge's own work never joins an inbox event the customer's adapter may be running (its sends and
+            // records are the bridge's); the bot's turn stays in it.
+            const relayed = !isContinuation(activity) && (await currentEvent.exit(() => this.relayToAgent(activity)));
+            if (!relayed) await next();
+        } finally {
+            for (const key of escalations) await currentEvent.exit(() => this.lifecycle.open(key, (text) => context.sendActivity(text)));
+        }
+    }
+
+    /**
+     * The turn's outgoing activities without its `handoff.initiate` events, each of which requests an escalation;
+     * one ResourceResponse per activity asked for, in order (empty ids for the handoffs).
+     */
+    private async takeHandoffs(
+        context: EscalationTurnContext,
+        activities: any[],
+        sendNext: () => Promise<any[]>,
+        escalations: string[]
+    ): Promise<ResourceResponse[]> {
+        const handoffAt = new Set(activities.flatMap((activity, index) => (isHandoffInitiation(plainActivity(activity)) ? [index] : [])));
+        if (handoffAt.size === 0) return sendNext();
+        const handoffs = activities.filter((_activity, index) => handoffAt.has(index)).map(plainActivity);
+        const total = activities.length;
+        // The SDKs send the list they gave the handlers: what stays in it goes to the customer's channel.
+        for (let index = total - 1; index >= 0; index--) if (handoffAt.has(index)) activities.splice(index, 1);
+        for (const handoff of handoffs) {
+            const key = await this.lifecycle.request(this.channel, context.activity, handoff);
+            if (key && !escalations.includes(key)) escalations.push(key);
+        }
+        const sent: ResourceResponse[] = activities.length > 0 ? await sendNext() : [];
+        let next = 0;
+        return Array.from({ length: total }, (_unused, index) => (handoffAt.has(index) ? { id: '' } : (sent[next++] ?? { id: '' })));
+    }
+
+    /** True when the activity was the escalation's (relayed, or the cancel word) and the bot must not run on it. */
+    private async relayToAgent(activity: PlainActivity): Promise<boolean> {
+        const type = activity.type;
+        const conversationId = activity.conversation?.id;
+        if (!conversationId || (type !== ActivityTypes.Message && type !== ActivityTypes.Typing && type !== ActivityTypes.EndOfConversation)) return false;
+        const key = EscalationRecords.customerKey(this.channel.name, activity.channelId ?? '', conversationId);
+        const record = await this.deps.records.read(key);
+        // While the conversation is being opened the customer still talks to the bot.
+        if (!isActive(record) || !record.conversationId) return false;
+        if (await this.lifecycle.expireIfDue(key, record)) {
+            await this.lifecycle.flush(key);
+            return false;
+        }
+        if (type === ActivityTypes.EndOfConversation || this.isCancel(activity)) {
+            const [reason, message] =
+                type === ActivityTypes.EndOfConversation
+                    ? (['customerLeft', 'The customer left the conversation.'] as const)
+                    : (['cancelled', 'The customer cancelled the escalation.'] as const);
+            await this.lifecycle.end(key, record.escalationId, reason, message, true);
+            await this.lifecycle.flush(key);
+            return type !== ActivityTypes.EndOfConversation;
+        }
+        if (type === ActivityTypes.Typing) await this.typing(key, record);
+        else await this.message(key, record, activity);
+        return true;
+    }
+
+    private isCancel(activity: PlainActivity): boolean {
+        return (
+            activity.type === ActivityTypes.Message &&
+            typeof activity.text === 'string' &&
+            this.deps.options.cancelWords.includes(activity.text.trim().toLowerCase())
+        );
+    }
+
+    /** COMPOSING for the agent (a courtesy: a failure is logged); the record remembers to end it after the next message. */
+    private async typing(key: string, record: EscalationRecord): Promise<void> {
+        try {
+            await this.deps.connector.publish(record.conversationId!, record.consumerId, { type: ActivityTypes.Typing });
+            if (!record.composing) {
+                await this.deps.records.update(key, (current) =>
+                    current?.escalationId === record.escalationId && !current.composing ? { ...current, composing: true } : undefined
+                );
+            }
+        } catch (err) {
+            this.deps.logger.warn(`LivePersonEscalation: the customer's typing did not reach the agent of ${key}: ${describeError(err)}`);
+        }
+    }
+
+    /** The customer's text and files to the agent (then ACTIVE when a COMPOSING was standing). */
+    private async message(key: string, record: EscalationRecord, activity: PlainActivity): Promise<void> {
+        const { connector, records, logger } = this.deps;
+        const outgoing: PlainActivity = {
+            type: ActivityTypes.Message,
+            ...(typeof activity.text === 'string' ? { text: activity.text } : {}),
+            ...(activity.attachments?.length ? { attachments: activity.attachments } : {}),
+        };
+        try {
+            await connector.publish(record.conversationId!, record.consumerId, outgoing, record.composing === true);
+        } catch (err) {
+            // Nothing the agent could be shown (e.g. a card's submit without text): a retry would not change that.
+            if (!(err instanceof ActivityMappingError)) throw err;
+            logger.warn(`LivePersonEscalation: a message of ${key} did not reach the agent: ${err.message}`);
+        }
+        if (record.composing) {
+            await records.update(key, (current) =>
+                current?.escalationId === record.escalationId && current.composing ? { ...current, composing: undefined } : undefined
+            );
+        }
+    }
+}
