@@ -78,6 +78,36 @@ export interface ExampleConfig {
         /** Skill `handoff.initiate` re-routes to (a human skill). */
         handoffSkillId?: string | undefined;
     };
+    /**
+     * The escalation of customers on `POST /api/messages` to LivePerson agents (`LivePersonEscalation`): on when the
+     * LivePerson credentials are set and `skillId` is, and always with the embedded sandbox (its stand-in, skill
+     * `escalation` unless set).
+     */
+    escalation?:
+        | {
+              /** `LIVEPERSON_ESCALATION_SKILL`: the skill the bridge opens conversations on. */
+              skillId?: string | undefined;
+              /**
+               * `LIVEPERSON_ESCALATION_TIMEOUT_S` (whole seconds; `0`: no limit), in ms: how long a customer waits for an agent
+               * before the escalation fails. Default 600 s (the bridge's default).
+               */
+              noAgentTimeoutMs?: number | false | undefined;
+          }
+        | undefined;
+    /**
+     * The bot's Azure Bot Service credentials, for `POST /api/messages` (`MicrosoftAppId`, `MicrosoftAppPassword`,
+     * `MicrosoftAppType`, `MicrosoftAppTenantId`, as botbuilder reads them). Without them the route takes
+     * unauthenticated activities, as the Bot Framework Emulator sends them, and replies to their `serviceUrl`.
+     */
+    botFramework?:
+        | {
+              appId: string;
+              appPassword?: string | undefined;
+              /** `MultiTenant` (botbuilder's default), `SingleTenant` or `UserAssignedMSI`. */
+              appType?: string | undefined;
+              tenantId?: string | undefined;
+          }
+        | undefined;
 }
 
 /** `CONTACT_CENTER_STORE`, read. */
@@ -128,6 +158,8 @@ export function readConfig(env: NodeJS.ProcessEnv): ExampleConfig {
             handoffSkillId: env.LIVEPERSON_HANDOFF_SKILL_ID || undefined,
         };
     }
+    config.escalation = readEscalation(env, config);
+    config.botFramework = readBotFramework(env);
     config.store = readStoreSetting(env.CONTACT_CENTER_STORE);
     config.leaseMs = readMs(env, 'CONTACT_CENTER_LEASE_MS', 100);
     config.requestTimeoutMs = readMs(env, 'CONTACT_CENTER_REQUEST_TIMEOUT_MS', 100);
@@ -145,6 +177,48 @@ export function readConfig(env: NodeJS.ProcessEnv): ExampleConfig {
         config.apiToken = env.EXAMPLE_API_TOKEN;
     }
     return config;
+}
+
+/**
+ * `LIVEPERSON_ESCALATION_SKILL` and `LIVEPERSON_ESCALATION_TIMEOUT_S`. The skill needs the LivePerson credentials, except
+ * with no vendor variables at all (the embedded sandbox, whose LivePerson stand-in takes any skill).
+ */
+function readEscalation(env: NodeJS.ProcessEnv, config: ExampleConfig): ExampleConfig['escalation'] {
+    const skillId = env.LIVEPERSON_ESCALATION_SKILL?.trim() || undefined;
+    const timeout = env.LIVEPERSON_ESCALATION_TIMEOUT_S?.trim();
+    if (skillId && !config.livePerson && config.eightByEight) {
+        throw new Error(
+            'LIVEPERSON_ESCALATION_SKILL needs the LivePerson credentials: LIVEPERSON_ACCOUNT_ID, LIVEPERSON_CLIENT_ID and LIVEPERSON_CLIENT_SECRET.'
+        );
+    }
+    let noAgentTimeoutMs: number | false | undefined;
+    if (timeout !== undefined && timeout !== '') {
+        const seconds = Number(timeout);
+        if (!Number.isInteger(seconds) || seconds < 0) {
+            throw new Error(`LIVEPERSON_ESCALATION_TIMEOUT_S must be a whole number of seconds, 0 for no limit (got "${timeout}").`);
+        }
+        noAgentTimeoutMs = seconds === 0 ? false : seconds * 1000;
+    }
+    return skillId === undefined && noAgentTimeoutMs === undefined ? undefined : { skillId, noAgentTimeoutMs };
+}
+
+/** The types of Azure Bot Service app registrations (`MicrosoftAppType`), as botbuilder takes them. */
+const APP_TYPES = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'];
+
+/** `MicrosoftAppId` and the rest of the bot's Azure Bot Service credentials; undefined without an app id. */
+function readBotFramework(env: NodeJS.ProcessEnv): ExampleConfig['botFramework'] {
+    const appId = env.MicrosoftAppId?.trim();
+    if (!appId) return undefined;
+    const appType = env.MicrosoftAppType?.trim() || undefined;
+    const appPassword = env.MicrosoftAppPassword || undefined;
+    const tenantId = env.MicrosoftAppTenantId?.trim() || undefined;
+    if (appType !== undefined && !APP_TYPES.includes(appType)) {
+        throw new Error(`MicrosoftAppType must be ${APP_TYPES.join(', ')} (got "${appType}").`);
+    }
+    // The password is a secret: never repeated in an error.
+    if (appType !== 'UserAssignedMSI' && !appPassword) throw new Error("MicrosoftAppId needs MicrosoftAppPassword (the app registration's client secret).");
+    if ((appType === 'SingleTenant' || appType === 'UserAssignedMSI') && !tenantId) throw new Error(`MicrosoftAppType=${appType} needs MicrosoftAppTenantId.`);
+    return { appId, appPassword, appType, tenantId };
 }
 
 /** True when a vendor is configured: the server talks to the real vendors and faces the internet. */

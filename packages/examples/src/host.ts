@@ -1,15 +1,25 @@
 /**
  * Which bot framework serves the example: botbuilder v4 (`botbuilder-contact-center`, the default) or the Microsoft
  * 365 Agents SDK (`botbuilder-contact-center/agents`), chosen with `BOT_HOST`. The example app contract (routes,
- * replies, status codes) is the same on both; a {@link ExampleHost} builds what differs: the two adapters, how they
- * run the bot, their onTurnError, and the example bots.
+ * replies, status codes) is the same on both; a {@link ExampleHost} builds what differs: the two adapters, the SDK's
+ * own CloudAdapter behind `POST /api/messages` (with the escalation bridge's middleware), how they run the bot, their
+ * onTurnError, and the example bots.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TurnContext as BotbuilderTurnContext } from 'botbuilder';
 import type { TurnContext as AgentsTurnContext } from '@microsoft/agents-hosting';
 import type { EightByEightAdapter, LivePersonAdapter } from 'botbuilder-contact-center';
 import type { EightByEightAdapter as AgentsEightByEightAdapter, LivePersonAdapter as AgentsLivePersonAdapter } from 'botbuilder-contact-center/agents';
-import type { EightByEightAdapterOptions, LivePersonAdapterOptions, Logger, OpenConversationOptions, StorageLike } from 'botbuilder-contact-center/protocol';
+import type {
+    EightByEightAdapterOptions,
+    LivePersonAdapterOptions,
+    LivePersonEscalation,
+    Logger,
+    OpenConversationOptions,
+    StorageLike,
+} from 'botbuilder-contact-center/protocol';
+import type { Request, Response } from 'express';
+import type { ExampleConfig } from './config';
 
 /** The hosts, `BOT_HOST`'s values. */
 export const HOST_NAMES = ['botbuilder', 'agents'] as const;
@@ -58,17 +68,39 @@ export interface HostedLivePerson<TAdapter> extends HostedAdapter<TAdapter> {
     openConversation(options: OpenConversationOptions, text?: string): Promise<string>;
 }
 
+/** The bot's Azure Bot Service credentials (`MicrosoftAppId`…), for `POST /api/messages`. */
+export type BotFrameworkCredentials = NonNullable<ExampleConfig['botFramework']>;
+
+/** The Bot Framework channel endpoint built by a host (`POST /api/messages`). */
+export interface HostedChannel {
+    /**
+     * Serves one request whose JSON body was parsed (`express.json()`): authenticates it as the SDK does (without
+     * credentials, an Emulator's unauthenticated activity is taken), runs the bot, and answers. Replies go to the
+     * activity's `serviceUrl`.
+     */
+    process(req: Request, res: Response): Promise<void>;
+}
+
 /** What differs between the hosts. */
 export interface ExampleHost {
     readonly name: HostName;
     /** For the start-up line, e.g. "botbuilder v4". */
     readonly title: string;
-    /** An example bot for this host; `storage` (dialogs) is where its state goes, that SDK's Storage (default in memory). */
+    /**
+     * An example bot for this host; `storage` is where its state goes, that SDK's Storage: the dialogs bot's dialog
+     * state (default in memory), the echo bot's recent texts for the escalation summary (default: none kept).
+     */
     createBot(kind: BotKind, storage?: StorageLike): ExampleBot;
     /** The 8x8 adapter running `bot`, with the examples' onTurnError. */
     eightByEight(options: EightByEightAdapterOptions, bot: ExampleBot, logger: Logger): HostedAdapter<EightByEightAdapter | AgentsEightByEightAdapter>;
     /** The LivePerson adapter running `bot`, with the examples' onTurnError. */
     livePerson(options: LivePersonAdapterOptions, bot: ExampleBot, logger: Logger): HostedLivePerson<LivePersonAdapter | AgentsLivePersonAdapter>;
+    /**
+     * The SDK's own `CloudAdapter` running `bot` for Bot Framework channels (Web Chat, Direct Line, Teams, the
+     * Emulator), with `credentials` (none: unauthenticated, as the Emulator talks) and, when given, the escalation
+     * bridge's middleware installed first, so `handoff.initiate` escalates to LivePerson.
+     */
+    botFramework(credentials: BotFrameworkCredentials | undefined, bot: ExampleBot, logger: Logger, escalation?: LivePersonEscalation): HostedChannel;
 }
 
 /**

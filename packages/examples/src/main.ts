@@ -7,6 +7,7 @@
 import type { InboxStore } from 'botbuilder-contact-center/protocol';
 import { describeStoreSetting, readConfig, type ExampleConfig } from './config';
 import { startWithSandbox } from './embeddedSandbox';
+import { escalationSkill } from './escalation';
 import { loadHost, readHostName } from './host';
 import { describeListenAddress } from './listenAddress';
 import { exampleLogger } from './logging';
@@ -17,12 +18,15 @@ async function main(): Promise<void> {
     const config = readConfig(process.env);
     const logger = exampleLogger(process.env);
     const host = await loadHost(readHostName(process.env));
-    // One store for both adapters (separate inboxes) and the dialogs bot's state: ConversationState and UserState on
-    // the store's Storage, so a dialog survives a restart and is shared by every instance on the same store.
+    // One store for both adapters and the escalation bridge (separate inboxes) and the bots' state: the dialogs bot's
+    // ConversationState and UserState, the echo bot's recent texts (kept for an escalation's summary), on the store's
+    // Storage, so they survive a restart and are shared by every instance on the same store.
     const store = await openStore(config.store!, logger);
     // `npm start` runs the echo bot; `npm run start:dialogs` (argument "dialogs") the dialogs bot.
     const dialogs = process.argv[2] === 'dialogs';
-    const bot = host.createBot(dialogs ? 'dialogs' : 'echo', store.storage);
+    const sandbox = !config.eightByEight && !config.livePerson;
+    const keepsState = dialogs || escalationSkill(config, sandbox) !== undefined;
+    const bot = host.createBot(dialogs ? 'dialogs' : 'echo', keepsState ? store.storage : undefined);
     const name = `${dialogs ? 'Dialogs bot' : 'Echo bot'} (${host.title} host)`;
     const state = `  State: ${describeStoreSetting(config.store!)} (CONTACT_CENTER_STORE).`;
     if (!config.eightByEight && !config.livePerson) {
@@ -37,6 +41,7 @@ async function main(): Promise<void> {
         console.log(state);
         console.log('');
         console.log(`  Open ${running.pageUrl} to chat with the bot as an 8x8 customer and as a LivePerson agent.`);
+        console.log(`  ${messagesRoute(running, config)}`);
         console.log('');
         console.log('  (Set EIGHTBYEIGHT_API_KEY or LIVEPERSON_ACCOUNT_ID/CLIENT_ID/CLIENT_SECRET to talk to the real vendors instead;');
         console.log(
@@ -68,7 +73,21 @@ async function main(): Promise<void> {
     } else {
         console.log('  LivePerson routes disabled: set LIVEPERSON_ACCOUNT_ID, LIVEPERSON_CLIENT_ID and LIVEPERSON_CLIENT_SECRET to enable them.');
     }
+    console.log(`  ${messagesRoute(running, config)}`);
     stopOnSignals(running, store, config);
+}
+
+/** The start-up line of `POST /api/messages`: who may call it, and where "agent" goes. */
+function messagesRoute(running: RunningExample, config: ExampleConfig): string {
+    const caller = config.botFramework ? `Bot Framework Connector, app ${config.botFramework.appId}` : 'unauthenticated, as the Bot Framework Emulator sends';
+    const { escalation } = running;
+    const timeout = escalation && escalation.noAgentTimeoutMs !== false ? `, ${escalation.noAgentTimeoutMs / 1000} s for an agent to accept` : '';
+    const agent = escalation
+        ? `"agent" escalates to LivePerson skill "${escalation.skillId}"${timeout}`
+        : config.livePerson
+          ? 'set LIVEPERSON_ESCALATION_SKILL for "agent" to escalate to LivePerson'
+          : 'no LivePerson escalation';
+    return `POST ${running.url}/api/messages  (Bot Framework channel: ${caller}; ${agent})`;
 }
 
 /** The start-up line saying where the server listens and who can reach it (`HOST`). */

@@ -1,12 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { MemoryInboxStore, type InboxStore, type Logger, type WebhookPipelineOptions } from 'botbuilder-contact-center/protocol';
+import { MemoryInboxStore, type InboxStore, type LivePersonEscalation, type Logger, type WebhookPipelineOptions } from 'botbuilder-contact-center/protocol';
 import { requireBearerToken } from './apiToken';
 import type { ExampleConfig } from './config';
+import { DEFAULT_NO_AGENT_TIMEOUT_MS, createEscalation, escalationSkill } from './escalation';
 import { loadHost, type ExampleBot, type ExampleHost, type HostName } from './host';
 import { isLoopbackAddress, localUrl } from './listenAddress';
 import { openLivePersonConversation } from './livePersonConversations';
+import { sharedLivePersonWebhook } from './livePersonWebhook';
 import { openStore, pingStore } from './store';
 
 export type { AgentsBot, Bot, ExampleBot, HostName } from './host';
@@ -32,7 +34,13 @@ export interface RunningExample {
     /** The adapters (the botbuilder or the Agents SDK class, per host). */
     eightByEight?: ReturnType<ExampleHost['eightByEight']>['adapter'];
     livePerson?: ReturnType<ExampleHost['livePerson']>['adapter'];
-    /** The store both adapters share (inbox, de-duplication, records, Storage). */
+    /**
+     * The LivePerson escalation behind `POST /api/messages`, when it is on (the LivePerson credentials and
+     * `LIVEPERSON_ESCALATION_SKILL`, or the embedded sandbox): the bridge, the skill, how long a customer waits for an
+     * agent (`false`: no limit).
+     */
+    escalation?: { bridge: LivePersonEscalation; skillId: string; noAgentTimeoutMs: number | false };
+    /** The store the adapters and the bridge share (inboxes, de-duplication, records, Storage). */
     store: InboxStore;
     /** Resolves once every event the adapters accepted has run (tests). */
     whenIdle(): Promise<void>;
@@ -47,12 +55,20 @@ export interface RunningExample {
 /** How long running events get to finish on a graceful shutdown, unless configured. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
+/** The largest activity `POST /api/messages` takes (the Bot Framework's own limit for an activity is 256 KB). */
+const MAX_ACTIVITY_BYTES = '256kb';
+
 /**
  * Builds and starts the example server: `POST /api/8x8/webhook`, `POST /api/liveperson/webhook`,
- * `POST /api/liveperson/conversations`, `GET /healthz` (alive), `GET /readyz` (the store answers). The webhook routes
- * have no body parser in front of them: the adapters read and verify the raw bytes. The same routes and answers on
- * either host. Both adapters share one store (`extras.state.store`, else the one `config.store` names, else in
- * memory) and start working off their inbox before the server listens, so events an earlier run left are resumed.
+ * `POST /api/liveperson/conversations`, `POST /api/messages` (a Bot Framework channel endpoint), `GET /healthz`
+ * (alive), `GET /readyz` (the store answers). The webhook routes have no body parser in front of them: the adapters
+ * read and verify the raw bytes. The same routes and answers on either host. The adapters (and the escalation bridge)
+ * share one store (`extras.state.store`, else the one `config.store` names, else in memory) and start working off
+ * their inbox before the server listens, so events an earlier run left are resumed.
+ *
+ * With escalation on (the LivePerson credentials and `config.escalation.skillId`, or the embedded sandbox), the bot's
+ * `handoff.initiate` on `POST /api/messages` escalates the customer to a LivePerson agent through the
+ * `LivePersonEscalation` bridge, whose LivePerson webhooks arrive on the same `POST /api/liveperson/webhook`.
  *
  * It listens on `config.listenAddress` (default `127.0.0.1`). `POST /api/liveperson/conversations` opens real
  * LivePerson conversations, so it requires `Authorization: Bearer <config.apiToken>`, and without a token it is off
@@ -85,10 +101,12 @@ export async function startExample(
         throw new Error(`The embedded sandbox listens on loopback only (its page and stand-ins have no authentication), not on ${listenAddress}.`);
     }
     const host = await loadHost(extras.host);
-    const bot = extras.bot ?? host.createBot('echo');
     const mounts = extras.mounts ?? {};
     const ownsStore = !extras.state?.store;
     const store = extras.state?.store ?? (config.store ? await openStore(config.store, logger) : new MemoryInboxStore());
+    const skillId = config.livePerson ? escalationSkill(config, extras.sandbox === true) : undefined;
+    // With escalation on, the echo bot keeps the customer's recent texts in the store, for the agent's summary.
+    const bot = extras.bot ?? host.createBot('echo', skillId ? store.storage : undefined);
     // What both adapters take besides their vendor's options: the shared store, and the timings the environment sets.
     const pipeline: WebhookPipelineOptions = {
         store,
@@ -142,6 +160,7 @@ export async function startExample(
 
     let livePerson: ReturnType<ExampleHost['livePerson']> | undefined;
     let conversationsRoute: ConversationsRouteAccess | undefined;
+    const escalation = skillId ? createEscalation(config, skillId, pipeline, logger) : undefined;
     if (config.livePerson) {
         const lp = config.livePerson;
         const hosted = host.livePerson(
@@ -161,7 +180,9 @@ export async function startExample(
             logger
         );
         livePerson = hosted;
-        webhooks.set('/api/liveperson/webhook', (req, res) => void hosted.process(req, res));
+        // One LivePerson app installation, one webhook URL: with the bridge, each notification goes to the one that
+        // opened its conversation.
+        webhooks.set('/api/liveperson/webhook', escalation ? sharedLivePersonWebhook(escalation, hosted, logger) : (req, res) => void hosted.process(req, res));
         const open = [express.json({ limit: '16kb' }), openLivePersonConversation(hosted, logger, lp.skillId)];
         conversationsRoute = config.apiToken ? 'token' : extras.sandbox ? 'open' : 'off';
         if (conversationsRoute === 'token') {
@@ -186,6 +207,18 @@ export async function startExample(
         });
     }
 
+    // The Bot Framework channel endpoint (Web Chat, Direct Line, Teams, the Emulator): the SDK's own CloudAdapter, which
+    // needs the parsed activity; with escalation on, the bridge's middleware is on it.
+    const channel = host.botFramework(config.botFramework, bot, logger, escalation);
+    if (!config.botFramework && !extras.sandbox) {
+        logger.warn(
+            'POST /api/messages takes unauthenticated activities (no MicrosoftAppId), as the Bot Framework Emulator sends them, and replies ' +
+                "to the URL each activity names as its serviceUrl. Set MicrosoftAppId and MicrosoftAppPassword (the Azure Bot's app registration) " +
+                'so that only the Bot Framework Connector is served.'
+        );
+    }
+    app.post('/api/messages', express.json({ limit: MAX_ACTIVITY_BYTES }), (req, res) => channel.process(req, res));
+
     // Liveness and readiness say nothing about the configuration (which vendors or routes are on): anyone who reaches
     // the server can call them. Ready means the store answers (a cheap check: the vendors' APIs are not probed) and
     // the server is not shutting down.
@@ -209,7 +242,7 @@ export async function startExample(
     // Events an earlier run accepted but did not finish run now, without waiting for a webhook.
     eightByEight?.start();
     livePerson?.start();
-    const adapters = [eightByEight, livePerson].filter((hosted) => hosted !== undefined);
+    const adapters = [eightByEight, livePerson, escalation].filter((hosted) => hosted !== undefined);
 
     const server = await new Promise<Server>((resolve, reject) => {
         const s = createServer((req, res) => {
@@ -239,6 +272,9 @@ export async function startExample(
         host,
         eightByEight: eightByEight?.adapter,
         livePerson: livePerson?.adapter,
+        ...(escalation
+            ? { escalation: { bridge: escalation, skillId: skillId!, noAgentTimeoutMs: config.escalation?.noAgentTimeoutMs ?? DEFAULT_NO_AGENT_TIMEOUT_MS } }
+            : {}),
         store,
         async whenIdle() {
             await Promise.all(adapters.map((hosted) => hosted.whenIdle()));

@@ -22,7 +22,7 @@ export function agentsTurnErrorHandler(vendor: string, logger: Logger): (context
 }
 
 /** Both SDKs' TurnContext, as far as the handler uses it. */
-interface ApologisingContext {
+export interface ApologisingContext {
     sendActivity(text: string): Promise<unknown>;
 }
 
@@ -37,6 +37,24 @@ function handleTurnError(vendor: string, logger: Logger) {
             // Nobody was told: the event fails after all, so the library dead-letters it (logged, counted, kept in the
             // store) instead of counting it done.
             logger.warn(`${vendor}: could not send the apology either: ${(apologyError as Error).message}`);
+            throw error;
+        }
+    };
+}
+
+/**
+ * The `onTurnError` of `POST /api/messages` (both SDKs' CloudAdapter). There is no inbox behind that route to run a
+ * turn again, and the channel does not redeliver: every failure is logged and answered with an apology, so the
+ * customer knows; the request is answered 200. Only when the apology fails too is the failure rethrown (the
+ * CloudAdapter answers 500).
+ */
+export function channelTurnErrorHandler(logger: Logger): (context: ApologisingContext, error: Error) => Promise<void> {
+    return async (context, error) => {
+        logger.error(`Bot Framework channel: turn failed: ${error instanceof Error ? error.message : String(error)}`);
+        try {
+            await context.sendActivity('Sorry, something went wrong. Please try again.');
+        } catch (apologyError) {
+            logger.warn(`Bot Framework channel: could not send the apology either: ${(apologyError as Error).message}`);
             throw error;
         }
     };
