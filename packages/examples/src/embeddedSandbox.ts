@@ -10,6 +10,8 @@ export interface RunningSandboxExample extends RunningExample {
     pageUrl: string;
     eightByEightSandbox: EightByEightSandbox;
     livePersonSandbox: LivePersonSandbox;
+    /** The page, with its inspector's record (`page.traffic`). */
+    page: SandboxPage;
 }
 
 /** Where and how {@link startWithSandbox} serves (from `HOST` and `EXAMPLE_API_TOKEN`, see `config.ts`). */
@@ -20,6 +22,26 @@ export interface SandboxServerOptions {
     apiToken?: string | undefined;
     /** The store the adapters share (the caller closes it). Default: in memory. */
     store?: InboxStore | undefined;
+    /**
+     * What the bot understands, shown in the page's header (words in backquotes shown as keys). Default: the example
+     * bot's own ({@link sandboxHint}).
+     */
+    hint?: string | undefined;
+}
+
+/** The echo bot's hint (it acts on four words and echoes the rest). */
+export const ECHO_HINT = 'Try `card`, `options`, `agent` or `bye`; anything else is echoed.';
+/** The dialogs bot's hint (a support waterfall that starts on any message). */
+export const DIALOGS_HINT =
+    'Say anything to start the support dialog: your name, a topic, a details card, then file it or ask for a person. `help` and `cancel` work at every step.';
+
+/**
+ * The page's hint for one of the example bots: the dialogs bot (botbuilder `DialogBot`, Agents SDK `DialogAgent`) or
+ * the echo bot (the default, also when `bot` is none of the examples').
+ */
+export function sandboxHint(bot: ExampleBot | undefined): string {
+    const name = bot?.constructor?.name;
+    return name === 'DialogBot' || name === 'DialogAgent' ? DIALOGS_HINT : ECHO_HINT;
 }
 
 /**
@@ -80,16 +102,19 @@ export async function startWithSandbox(
         livePerson: livePersonSandbox,
         openLivePersonConversationUrl: `${running.url}/api/liveperson/conversations`,
         openLivePersonConversationToken: options.apiToken,
+        hint: options.hint ?? sandboxHint(bot),
     });
     return {
         ...running,
         pageUrl: `${running.url}/sandbox/`,
+        page,
         eightByEightSandbox,
         livePersonSandbox,
         async close(timeoutMs?: number) {
             // The stand-ins first: they finish the delivery under way (e.g. LivePerson's notifications of the bot's own
             // events) while the server can still answer it, and start no redelivery after; then the server drains.
             await Promise.all([eightByEightSandbox.stop(), livePersonSandbox.stop()]);
+            await page?.stop();
             await running.close(timeoutMs);
         },
     };

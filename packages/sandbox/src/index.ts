@@ -24,9 +24,15 @@ export type {
     LivePersonSignatureMode,
 } from './liveperson/livePersonSandbox';
 export { VendorStandIn } from './vendorStandIn';
-export type { RedeliveryOptions, RedeliveryPolicy } from './webhookDelivery';
+export type { RedeliveryOptions, RedeliveryPolicy, SentWebhook, WebhookTag } from './webhookDelivery';
 export { FAULT_KINDS, AFTER_ACTING_KINDS } from './faultRate';
 export type { FaultKind, FaultRateOptions, InjectedFault } from './faultRate';
 export { SandboxPage } from './page/sandboxPage';
 export type { SandboxPageOptions } from './page/sandboxPage';
+export { TrafficLog, DEDUP_WATCH_MS } from './inspector/trafficLog';
+export type { TrafficEntry, WebhookEntry, CallEntry } from './inspector/trafficLog';
+export { SecretMasker } from './inspector/masking';
+export { EightByEightSource } from './inspector/eightByEightSource';
+export { LivePersonSource } from './inspector/livePersonSource';
+export type { VendorSource } from './inspector/source';
 export { listenOnLoopback, closeServer } from './httpServer';

@@ -14,6 +14,12 @@ export interface RecordedRequest {
     status: number;
     /** The probabilistic fault applied to it (`injectFaultRate`), if any. */
     fault?: FaultKind;
+    /** The fault `injectFault` applied to it, in words (e.g. `503`, `429 Retry-After 1 s`, `hang`), if any. */
+    injected?: string;
+    /** What the stand-in answered: headers and body (JSON, text, or undefined when empty); undefined when nothing. */
+    response?: { headers?: Record<string, string>; body?: unknown };
+    /** From the request's arrival to the answer (before a trickled body or a held connection). */
+    durationMs?: number;
     at: number;
 }
 
@@ -39,6 +45,15 @@ export interface FaultSpec {
     trickleBytes?: number;
     /** Only requests this function accepts (called with the request's method, path and JSON body when the rest matches). */
     match?: (request: { method: string; path: string; body: unknown }) => boolean;
+    /**
+     * Answer nothing: hold the connection until the client gives up (or `hangMs` passes, then reset it). Nothing is
+     * done. Takes precedence over `status`.
+     */
+    hang?: boolean;
+    /** With `hang`: the longest the connection is held, in ms. Default 60,000. */
+    hangMs?: number;
+    /** What the fault is, in words, for listings (the sandbox page shows it). */
+    description?: string;
     /** How many matching requests it applies to (default 1). */
     times?: number;
     /**
@@ -64,8 +79,9 @@ export class RequestRecorder {
         this.emitter.setMaxListeners(0);
     }
 
-    record(request: Omit<RecordedRequest, 'index' | 'at'>): RecordedRequest {
-        const recorded = { ...request, index: this.count++, at: Date.now() };
+    /** Keeps a request; `at` (when it arrived) defaults to now. */
+    record(request: Omit<RecordedRequest, 'index' | 'at'> & { at?: number }): RecordedRequest {
+        const recorded = { ...request, index: this.count++, at: request.at ?? Date.now() };
         if (this.maxRequests > 0) {
             this.requests.push(recorded);
             if (this.requests.length > this.maxRequests) this.requests.shift();
@@ -118,6 +134,11 @@ export class RequestRecorder {
 
     clearFaults(): void {
         this.faults = [];
+    }
+
+    /** The faults still waiting for matching requests, with how many requests each still applies to. */
+    pendingFaults(): Array<FaultSpec & { remaining: number }> {
+        return this.faults.filter((f) => f.remaining > 0).map((f) => ({ ...f }));
     }
 
     /** The fault to apply to this request, if any (consuming one use of it). */

@@ -1,7 +1,11 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
 import { StandInServer, type StandInRequest, type StandInResponse } from './httpServer';
 import { AFTER_ACTING_KINDS, FaultDice, type FaultKind, type FaultRateOptions, type InjectedFault } from './faultRate';
 import { RequestRecorder, type FaultSpec } from './recorder';
+import { postOnce, type AttemptOutcome, type SentWebhook, type WebhookTag } from './webhookDelivery';
+
+const webhookTags = new AsyncLocalStorage<WebhookTag>();
 
 /**
  * What every vendor stand-in shares: a loopback server, a recorder of every request it answered, injected faults
@@ -24,6 +28,17 @@ export abstract class VendorStandIn {
     onChange(listener: (version: number) => void): () => void {
         this.events.on('change', listener);
         return () => this.events.removeListener('change', listener);
+    }
+
+    /** Calls `listener` with every webhook delivery attempt from now on (the bot's answer included); returns an unsubscribe function. */
+    onWebhook(listener: (webhook: SentWebhook) => void): () => void {
+        this.events.on('webhook', listener);
+        return () => this.events.removeListener('webhook', listener);
+    }
+
+    /** Runs `deliver`, the webhooks it delivers tagged with `tag` for {@link onWebhook} listeners (e.g. a replay). */
+    withWebhookTag<T>(tag: WebhookTag, deliver: () => Promise<T>): Promise<T> {
+        return webhookTags.run(tag, deliver);
     }
 
     /** How many changes happened so far (grows with every request and delivery). */
@@ -94,6 +109,23 @@ export abstract class VendorStandIn {
     /** The vendor's error body for an injected fault status. */
     protected abstract faultBody(status: number): { body: unknown; headers?: Record<string, string> };
 
+    /** One POST of a webhook (see `postOnce`), reported to {@link onWebhook} listeners. */
+    protected async postWebhook(delivery: {
+        url: string;
+        headers: Record<string, string>;
+        body: string;
+        signedBody: string;
+        attempt: number;
+        timeoutMs: number | undefined;
+    }): Promise<AttemptOutcome> {
+        const at = Date.now();
+        const outcome = await postOnce(delivery.url, delivery.headers, delivery.body, delivery.timeoutMs);
+        const { timeoutMs: _timeout, ...sent } = delivery;
+        const webhook: SentWebhook = { ...sent, status: outcome.status, response: outcome.body, at, durationMs: Date.now() - at, tag: webhookTags.getStore() };
+        this.events.emit('webhook', webhook);
+        return outcome;
+    }
+
     /** Keeps a background delivery so `stop()` waits for it; it must not reject. */
     protected track(delivery: Promise<unknown>): void {
         this.pending.add(delivery);
@@ -101,12 +133,15 @@ export abstract class VendorStandIn {
     }
 
     private async route(request: StandInRequest): Promise<StandInResponse> {
+        const started = Date.now();
         const fault = this.recorder.takeFault(request.method, request.path, request.json);
         if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
         const random = fault ? undefined : this.dice?.draw(request.method, request.path);
         let answer: StandInResponse;
         if (random) {
             answer = await this.randomFault(random, request);
+        } else if (fault?.hang) {
+            answer = { status: 0, drop: { afterMs: fault.hangMs ?? 60_000 } };
         } else if (fault && fault.status !== undefined) {
             const { body, headers } = this.faultBody(fault.status);
             answer = {
@@ -125,6 +160,10 @@ export abstract class VendorStandIn {
             body: request.json ?? (request.rawBody.length ? request.rawBody.toString() : undefined),
             status: answer.drop ? 0 : answer.status,
             ...(random ? { fault: random } : {}),
+            ...(fault ? { injected: describeFault(fault) } : {}),
+            ...(answer.drop ? {} : { response: { ...(answer.headers ? { headers: answer.headers } : {}), body: withoutCredentials(answer.body) } }),
+            durationMs: Date.now() - started,
+            at: started,
         });
         this.changed();
         return answer;
@@ -154,4 +193,30 @@ export abstract class VendorStandIn {
                 return { status: 0, drop: { afterMs: 0 } };
         }
     }
+}
+
+/** Keys of answers whose values are credentials the stand-in hands out: left out of the recording, as signed URLs' signatures are. */
+const CREDENTIAL_KEYS = new Set(['access_token', 'refresh_token', 'token', 'temp_url_sig']);
+
+/** A copy of an answer's body with the credentials it hands out replaced by `[not recorded]`. */
+function withoutCredentials(body: unknown, depth = 0): unknown {
+    if (depth > 20 || body === null || typeof body !== 'object' || Buffer.isBuffer(body)) return body;
+    if (Array.isArray(body)) return body.map((item) => withoutCredentials(item, depth + 1));
+    return Object.fromEntries(
+        Object.entries(body).map(([key, value]) => [
+            key,
+            CREDENTIAL_KEYS.has(key) && typeof value === 'string' ? '[not recorded]' : withoutCredentials(value, depth + 1),
+        ])
+    );
+}
+
+/** An injected fault in words, for the recording: `503`, `429 Retry-After 2 s`, `hang`, `delay 500 ms`… */
+function describeFault(fault: FaultSpec): string {
+    if (fault.hang) return 'hang';
+    const parts: string[] = [];
+    if (fault.status !== undefined) parts.push(String(fault.status));
+    if (fault.retryAfterSeconds !== undefined) parts.push(`Retry-After ${fault.retryAfterSeconds} s`);
+    if (fault.delayMs) parts.push(`delay ${fault.delayMs} ms`);
+    if (fault.trickleMs !== undefined) parts.push('trickled answer');
+    return parts.join(', ') || 'fault';
 }

@@ -36,6 +36,34 @@ export interface RedeliveryPolicy {
     timeoutMs: number | undefined;
 }
 
+/** Marks the deliveries made inside `VendorStandIn.withWebhookTag` (the inspector's replays). */
+export interface WebhookTag {
+    /** The inspector's id of the webhook this one replays. */
+    replayOf?: number | undefined;
+    /** The body was edited or the signature broken on purpose. */
+    tampered?: boolean | undefined;
+}
+
+/** One attempt to deliver a webhook, as a stand-in made it, with the bot's answer (`VendorStandIn.onWebhook`). */
+export interface SentWebhook {
+    url: string;
+    headers: Record<string, string>;
+    /** The bytes sent, as text. */
+    body: string;
+    /** The bytes that were signed (differ from `body` when the delivery was tampered with). */
+    signedBody: string;
+    /** 1 for the first delivery of the webhook, then 2, 3… for the stand-in's redeliveries. */
+    attempt: number;
+    /** The bot's status; 0 when there was none. */
+    status: number;
+    /** The answer's body, or why there was no answer. */
+    response: string;
+    /** When the attempt started. */
+    at: number;
+    durationMs: number;
+    tag?: WebhookTag | undefined;
+}
+
 /** The outcome of the last attempt of a delivery. */
 export interface AttemptOutcome {
     /** The status answered; 0 when there was none (connection refused or reset, or no answer within the timeout). */

@@ -47,7 +47,12 @@ describe('SandboxPage (the browser page and its API)', () => {
             expect(response.status, path).to.equal(200);
             expect(response.headers.get('content-type'), path).to.match(new RegExp(`^${type}`));
         }
-        expect(await (await fetch(`${url}api/state`)).json()).to.deep.equal({ eightByEight: { conversations: [] }, livePerson: { conversations: [] } });
+        expect(await (await fetch(`${url}api/state`)).json()).to.deep.equal({
+            hint: null,
+            faults: { '8x8': [], liveperson: [] },
+            eightByEight: { conversations: [] },
+            livePerson: { conversations: [] },
+        });
     });
 
     it('answers bad actions with a status and a message', async () => {

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { StandInRequest, StandInResponse } from '../httpServer';
 import { VendorStandIn } from '../vendorStandIn';
 import type { RecordedRequest } from '../recorder';
-import { deliverWithRedelivery, postOnce, redeliveryPolicy, type RedeliveryOptions, type RedeliveryPolicy } from '../webhookDelivery';
+import { deliverWithRedelivery, redeliveryPolicy, type RedeliveryOptions, type RedeliveryPolicy } from '../webhookDelivery';
 import { SigningKey } from './webhookSigner';
 
 /** Options of {@link EightByEightSandbox}. */
@@ -183,12 +183,14 @@ export class EightByEightSandbox extends VendorStandIn {
             async (attempt) => {
                 // The same event, body and id on every attempt; x-8x8-retry and the transmission time (so the signature) change.
                 const retry = firstRetry + attempt - 1;
-                const outcome = await postOnce(
+                const outcome = await this.postWebhook({
                     url,
-                    this.deliveryHeaders(signedBody, eventId, retry, options),
-                    options.tamper ? options.tamper(signedBody) : signedBody,
-                    policy.timeoutMs
-                );
+                    headers: this.deliveryHeaders(signedBody, eventId, retry, options),
+                    body: options.tamper ? options.tamper(signedBody) : signedBody,
+                    signedBody,
+                    attempt,
+                    timeoutMs: policy.timeoutMs,
+                });
                 this.deliveries.push({ eventId, eventType: String(event.eventType ?? ''), retry, status: outcome.status });
                 this.changed();
                 return outcome;

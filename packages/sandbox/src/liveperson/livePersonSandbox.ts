@@ -10,7 +10,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { StandInRequest, StandInResponse } from '../httpServer';
 import { VendorStandIn } from '../vendorStandIn';
-import { deliverWithRedelivery, postOnce, redeliveryPolicy, type RedeliveryOptions, type RedeliveryPolicy } from '../webhookDelivery';
+import { deliverWithRedelivery, redeliveryPolicy, type RedeliveryOptions, type RedeliveryPolicy } from '../webhookDelivery';
 import type { RecordedRequest } from '../recorder';
 import { HOSTED_FILE_TYPES, SwiftStandIn } from './swift';
 import { TokenIssuer, lpConsumerId } from './tokens';
@@ -246,7 +246,8 @@ export class LivePersonSandbox extends VendorStandIn {
         const result = await deliverWithRedelivery(
             policy,
             async (attempt) => {
-                const outcome = await postOnce(url, headers, options.tamper ? options.tamper(signedBody) : signedBody, policy.timeoutMs);
+                const body = options.tamper ? options.tamper(signedBody) : signedBody;
+                const outcome = await this.postWebhook({ url, headers, body, signedBody, attempt, timeoutMs: policy.timeoutMs });
                 this.deliveries.push({ type: String(notification.type ?? ''), status: outcome.status, attempt });
                 this.changed();
                 return outcome;
