@@ -7,6 +7,7 @@
 import { expect } from 'chai';
 import { MemoryInboxStore } from 'botbuilder-contact-center';
 import { EightByEightSandbox, LivePersonSandbox } from 'botbuilder-contact-center-sandbox';
+import { CASE_HELP_TEXT, CASE_UNKNOWN, caseAnswerOf, isDecisionCue } from '../src/dialogs/returnCaseScript';
 import { HELP_TEXT } from '../src/dialogs/supportScript';
 import { HOST_NAMES, createExampleBot } from '../src/host';
 import { startExample, type RunningExample } from '../src/server';
@@ -234,60 +235,102 @@ for (const host of HOST_NAMES) {
             return conversationId;
         }
 
-        it('runs the waterfall with the choices as bulleted lists and the card as text; a "No" re-routes to the human skill with the details', async () => {
-            const id = await open('lp-dialog');
-            expect(sandbox.consumerTexts(id)).to.deep.equal(["Hi! I'm the support bot. What's your name?"]);
-            await sandbox.agentSays(id, 'Dee');
-            const topic = lastEvent(id);
-            // A consumer may not send quick replies: the choices come as a list the agent answers by typing.
-            expect(topic).to.deep.equal({
-                type: 'ContentEvent',
-                contentType: 'text/plain',
-                message: 'Thanks, Dee. What can I help you with?\n\n• Order status\n• Returns\n• Billing',
-            });
+        const texts = (id: string) => sandbox.consumerTexts(id);
+        const OPENING = [
+            "Hello, and thanks for taking this! I'm an automated assistant writing on behalf of Ada Lovelace.",
+            'She would like to return order A-1234 (trail running shoes, size 42, delivered on 2026-11-24): they are too small; unworn, in the ' +
+                'original box. She asks for a refund of 89.90 EUR to her original payment method. Ask me anything about the order, and say ' +
+                '"approved" or "decided" once you know.',
+        ];
 
-            await sandbox.agentSays(id, 'Order status'); // the agent types the choice
-            expect(lastEvent(id).message).to.match(/^About "Order status": please reply with your order number, the urgency/);
+        it('acts for a customer: greets the agent, states the case, answers from the facts; the agent approves and picks the return → thanks, closes', async () => {
+            const id = await open('lp-case');
+            // Not the 8x8 interview ("What's your name?"): the agent is greeted and told what the customer wants.
+            expect(texts(id)).to.deep.equal(OPENING);
 
-            await sandbox.agentSays(id, 'A-1234, urgent, 2026-11-01');
-            const fallback = lastEvent(id).message;
-            expect(sandbox.consumerTexts(id).slice(-2)).to.deep.equal(['Please choose the urgency: low, normal or high.', fallback]);
-            expect(fallback).to.match(/^Please fill in the form again\.\n\nAbout "Order status": please reply/);
-            await sandbox.agentSays(id, 'A-1234, normal, 2026-11-01');
-            const confirm = lastEvent(id);
-            expect(confirm.message).to.match(/^Name: Dee\nTopic: Order status\nOrder number: A-1234\nUrgency: normal\nDate: 2026-11-01\nShall I file/);
-            expect(confirm.message).to.match(/\n\n• Yes\n• No$/);
-            expect(confirm.quickReplies).to.equal(undefined);
+            const answers: Array<[string, string]> = [
+                ['Hi! What is the order number?', 'The order number is A-1234.'],
+                ["What's her email address?", 'Her email address is ada.lovelace@example.com.'],
+                ['And the delivery address?', 'The delivery address is 12 Analytical Way, London N1 9GU.'],
+                ['When was it delivered?', 'Ordered on 2026-11-20, delivered on 2026-11-24.'],
+                ['How did she pay?', 'She paid 89.90 EUR with a Visa card ending 4242; the refund should go there.'],
+                ['Can you sing?', CASE_UNKNOWN],
+            ];
+            for (const [question, answer] of answers) {
+                await sandbox.agentSays(id, question);
+                expect(texts(id).slice(-1)).to.deep.equal([answer], question);
+            }
+            await sandbox.agentSays(id, 'help');
+            expect(texts(id).slice(-1)).to.deep.equal([CASE_HELP_TEXT]);
+            expect(texts(id)).to.have.length(OPENING.length + answers.length + 1); // help re-prompts nothing while the bot listens
 
+            await sandbox.agentSays(id, 'OK, I have decided.');
+            // The agent picks: a consumer may not send quick replies, so the choices come as a list the agent answers by typing.
+            expect(lastEvent(id)).to.deep.equal({ type: 'ContentEvent', contentType: 'text/plain', message: 'Is the refund approved?\n\n• Yes\n• No' });
+            await sandbox.agentSays(id, 'hmm');
+            expect(lastEvent(id).message).to.match(/^Please answer yes or no: is the refund approved\?\n\n• Yes\n• No$/);
+            await sandbox.agentSays(id, 'Yes');
+            expect(lastEvent(id).message).to.equal(
+                'Great, thank you! How should Ada send the shoes back?\n\n• Prepaid label by email\n• Drop-off at a store\n• Courier pickup'
+            );
+            expect(sandbox.conversation(id).state).to.not.equal('CLOSE');
+            await sandbox.agentSays(id, 'Courier pickup');
+            expect(texts(id).slice(-1)).to.deep.equal([
+                "Thank you! I'll tell Ada the refund for order A-1234 is approved (return: courier pickup). Have a good day, goodbye!",
+            ]);
+            // endOfConversation closed it; no handoff anywhere.
+            expect(sandbox.conversation(id).state).to.equal('CLOSE');
+            expect(sandbox.conversations.size).to.equal(1);
+        });
+
+        it('the agent refuses: the bot asks why, passes the reason on and closes', async () => {
+            const id = await open('lp-refused');
+            await sandbox.agentSays(id, 'I have to decline this return, sorry.');
+            expect(texts(id).slice(-1)[0]).to.match(/^Is the refund approved\?/);
             await sandbox.agentSays(id, 'No');
-            expect(sandbox.consumerTexts(id).slice(-1)).to.deep.equal([
-                "I'm connecting you with a person, Dee. They will see what you told me; please wait a moment.",
+            expect(texts(id).slice(-1)).to.deep.equal(['I see. Could you tell me why, so I can explain it to Ada?']);
+            await sandbox.agentSays(id, 'Shoes bought on sale cannot be returned.');
+            expect(texts(id).slice(-1)).to.deep.equal([
+                'Thank you, I\'ll pass that on to Ada: "Shoes bought on sale cannot be returned.". Have a good day, goodbye!',
             ]);
             expect(sandbox.conversation(id).state).to.equal('CLOSE');
-            const human = [...sandbox.conversations.values()].find((c) => c.id !== id)!;
-            expect(human.skillId).to.equal('human-skill');
-            const [first, transcript] = sandbox.consumerTexts(human.id);
-            expect(first).to.equal('Dee needs help with Order status.\nname: Dee\ntopic: Order status\norderNumber: A-1234\nurgency: normal\ndate: 2026-11-01');
-            expect(transcript).to.match(/^Transcript:\nBot: Hi! I'm the support bot\. What's your name\?\nCustomer: Dee\n/);
-
-            // The human agent takes it: the bot stays silent; closing completes the handoff without a reply.
-            await sandbox.agentJoins(human.id, 'human-1');
-            const said = sandbox.consumerTexts(human.id).length;
-            await sandbox.agentSays(human.id, 'Hello Dee, I am a person.');
-            await sandbox.agentCloses(human.id);
-            expect(sandbox.consumerTexts(human.id)).to.have.length(said);
         });
 
         it('"cancel" mid-dialog, then a new start; dialog state is per conversation', async () => {
             const [a, b] = [await open('lp-a'), await open('lp-b')];
-            await sandbox.agentSays(a, 'Ann');
-            await sandbox.agentSays(b, 'Bob');
+            await sandbox.agentSays(a, 'What is the order number?');
+            await sandbox.agentSays(b, 'Who is the customer?');
             await sandbox.agentSays(a, 'cancel');
-            expect(sandbox.consumerTexts(a).slice(-1)).to.deep.equal(['Cancelled. Say anything to start again.']);
-            await sandbox.agentSays(b, 'Returns');
-            expect(sandbox.consumerTexts(b).slice(-1)[0]).to.match(/^About "Returns"/);
+            expect(texts(a).slice(-1)).to.deep.equal(['Cancelled. Say anything to start again.']);
+            await sandbox.agentSays(b, 'decided');
+            expect(texts(b).slice(-2)).to.deep.equal(['The customer is Ada Lovelace.', 'Is the refund approved?\n\n• Yes\n• No']);
             await sandbox.agentSays(a, 'again');
-            expect(sandbox.consumerTexts(a).slice(-1)).to.deep.equal(["Hi! I'm the support bot. What's your name?"]);
+            expect(texts(a).slice(-2)).to.deep.equal(OPENING);
+            expect(sandbox.conversation(a).state).to.not.equal('CLOSE');
         });
     });
 }
+
+describe('dialogs example on LivePerson: what the bot understands from the agent (keyword matching)', () => {
+    it('answers each known fact, whatever the wording, and nothing else', () => {
+        const cases: Array<[string, string | undefined]> = [
+            ['order number please', 'The order number is A-1234.'],
+            ['Could I have the e-mail?', 'Her email address is ada.lovelace@example.com.'],
+            ['Shipping address?', 'The delivery address is 12 Analytical Way, London N1 9GU.'],
+            ['What size did she buy?', 'The order is one item: trail running shoes, size 42, 89.90 EUR.'],
+            ['when did it arrive', 'Ordered on 2026-11-20, delivered on 2026-11-24.'],
+            ["What's wrong with them?", 'The reason: they are too small; unworn, in the original box.'],
+            ["What's the customer's name?", 'The customer is Ada Lovelace.'],
+            ['Where should the refund go?', 'She paid 89.90 EUR with a Visa card ending 4242; the refund should go there.'],
+            ['Good morning', undefined],
+        ];
+        for (const [text, answer] of cases) expect(caseAnswerOf(text)).to.equal(answer, text);
+    });
+
+    it('hears a decision only in words that say one', () => {
+        for (const text of ['Approved!', 'I decided', 'We can accept the return', 'I must decline', 'go ahead'])
+            expect(isDecisionCue(text), text).to.equal(true);
+        for (const text of ['Hello', 'What is the order number?', 'Where should the refund go?', 'unapproved'])
+            expect(isDecisionCue(text), text).to.equal(false);
+    });
+});

@@ -11,9 +11,10 @@ import {
 } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import { hasNewcomers } from '../echoReplies';
+import { ReturnCaseDialog } from './returnCaseDialog';
+import { dialogFor } from './returnCaseScript';
 import { SupportDialog } from './supportDialog';
 import {
-    SUPPORT_DIALOG,
     appendLine,
     connecting,
     filed,
@@ -28,9 +29,11 @@ import {
 
 /**
  * The dialogs example: a {@link SupportDialog} run on ConversationState/UserState over a botbuilder Storage
- * (MemoryStorage by default; pass a shared one to scale out). Like the echo bot it knows nothing of 8x8 or LivePerson:
+ * (MemoryStorage by default; pass a shared one to scale out). Like the echo bot it knows nothing of 8x8 or LivePerson
+ * beyond the channelId that picks the flow:
  *
- * - starts the dialog when the conversation starts (8x8: the customer arrives; LivePerson: an agent joins);
+ * - starts the dialog when the conversation starts: on 8x8 (the customer arrives) the support dialog; on LivePerson,
+ *   where the bot is the consumer and an agent joins, the return case it states for a customer (ReturnCaseDialog);
  * - at the end files the request (summary) or hands off to a human with `handoff.initiate`, carrying the collected
  *   details in a handoff context both adapters understand and the transcript;
  * - handles `handoff.status`: silent while an agent has the conversation, greets the customer back when it returns.
@@ -54,7 +57,7 @@ export class DialogBot extends ActivityHandler {
         this.handoff = this.conversationState.createProperty('handoff');
         this.transcript = this.conversationState.createProperty('transcript');
         this.profile = this.userState.createProperty('profile');
-        this.dialogs = new DialogSet(this.dialogState).add(new SupportDialog());
+        this.dialogs = new DialogSet(this.dialogState).add(new SupportDialog()).add(new ReturnCaseDialog());
 
         this.onMembersAdded(async (context, next) => {
             if (hasNewcomers(context.activity) && !(await this.handoff.get(context))) await this.converse(context);
@@ -86,7 +89,7 @@ export class DialogBot extends ActivityHandler {
     private async converse(context: TurnContext): Promise<void> {
         const dc = await this.dialogs.createContext(context);
         let result = await dc.continueDialog();
-        if (result.status === DialogTurnStatus.empty) result = await dc.beginDialog(SUPPORT_DIALOG);
+        if (result.status === DialogTurnStatus.empty) result = await dc.beginDialog(dialogFor(context.activity.channelId));
         if (result.status === DialogTurnStatus.complete && result.result) await this.conclude(context, result.result as SupportRequest);
     }
 

@@ -13,7 +13,6 @@ import { DialogSet, DialogTurnStatus } from '@microsoft/agents-hosting-dialogs';
 import { createHandoffInitiation } from 'botbuilder-contact-center/agents';
 import { hasNewcomers } from '../../echoReplies';
 import {
-    SUPPORT_DIALOG,
     appendLine,
     connecting,
     filed,
@@ -25,7 +24,9 @@ import {
     type SupportRequest,
     type TranscriptLine,
 } from '../../dialogs/supportScript';
+import { dialogFor } from '../../dialogs/returnCaseScript';
 import { asDialogsContext, dialogStateProperty } from './dialogsInterop';
+import { ReturnCaseDialog } from './returnCaseDialog';
 import { SupportDialog } from './supportDialog';
 
 /**
@@ -34,7 +35,8 @@ import { SupportDialog } from './supportDialog';
  * {@link SupportDialog} on `@microsoft/agents-hosting-dialogs`, the state in ConversationState/UserState over an Agents
  * SDK Storage (MemoryStorage by default; pass a shared one to scale out):
  *
- * - starts the dialog when the conversation starts (8x8: the customer arrives; LivePerson: an agent joins);
+ * - starts the dialog when the conversation starts: on 8x8 (the customer arrives) the support dialog; on LivePerson,
+ *   where the bot is the consumer and an agent joins, the return case it states for a customer (ReturnCaseDialog);
  * - at the end files the request (summary) or hands off to a human with `handoff.initiate`
  *   (`createHandoffInitiation` from `botbuilder-contact-center/agents`), with the collected details and the transcript;
  * - handles `handoff.status`: silent while an agent has the conversation, greets the customer back when it returns.
@@ -56,7 +58,7 @@ export class DialogAgent extends AgentApplication<TurnState> {
         this.handoff = this.conversationState.createProperty('handoff');
         this.transcript = this.conversationState.createProperty('transcript');
         this.profile = this.userState.createProperty('profile');
-        this.dialogs = new DialogSet(dialogStateProperty(this.conversationState)).add(new SupportDialog());
+        this.dialogs = new DialogSet(dialogStateProperty(this.conversationState)).add(new SupportDialog()).add(new ReturnCaseDialog());
 
         // Keeps the transcript: the customer's activity, and everything the agent sends during the turn.
         this.onTurn('beforeTurn', async (context) => {
@@ -92,7 +94,7 @@ export class DialogAgent extends AgentApplication<TurnState> {
     private async converse(context: TurnContext): Promise<void> {
         const dc = await this.dialogs.createContext(asDialogsContext(context));
         let result = await dc.continueDialog();
-        if (result.status === DialogTurnStatus.empty) result = await dc.beginDialog(SUPPORT_DIALOG);
+        if (result.status === DialogTurnStatus.empty) result = await dc.beginDialog(dialogFor(context.activity.channelId));
         if (result.status === DialogTurnStatus.complete && result.result) await this.conclude(context, result.result as SupportRequest);
     }
 
