@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EightByEightSandbox, LivePersonSandbox, SandboxPage } from 'botbuilder-contact-center-sandbox';
 import type { InboxStore, Logger } from 'botbuilder-contact-center/protocol';
+import type { ExampleConfig } from './config';
 import type { ExampleBot, HostName } from './host';
 import { startExample, type RunningExample } from './server';
 
@@ -27,6 +28,8 @@ export interface SandboxServerOptions {
      * bot's own ({@link sandboxHint}).
      */
     hint?: string | undefined;
+    /** The LivePerson escalation of `POST /api/messages` (always on here, against the stand-in): its skill and timeout. */
+    escalation?: ExampleConfig['escalation'];
 }
 
 /** The echo bot's hint (it acts on four words and echoes the rest). */
@@ -82,6 +85,7 @@ export async function startWithSandbox(
                 csdsUrl: livePersonUrl,
                 handoffSkillId: 'human-agents',
             },
+            ...(options.escalation ? { escalation: options.escalation } : {}),
         },
         logger,
         {
@@ -103,6 +107,9 @@ export async function startWithSandbox(
         openLivePersonConversationUrl: `${running.url}/api/liveperson/conversations`,
         openLivePersonConversationToken: options.apiToken,
         hint: options.hint ?? sandboxHint(bot),
+        // The page's Web Chat customer talks to the bot's Bot Framework channel endpoint, whose replies go to the
+        // page's Bot Connector stand-in (and "agent" to the LivePerson stand-in's agent console, on the same page).
+        webChat: { messagesUrl: `${running.url}/api/messages`, serviceUrl: `${running.url}/sandbox/botconnector` },
     });
     return {
         ...running,

@@ -35,6 +35,7 @@ async function main(): Promise<void> {
             listenAddress: config.listenAddress,
             apiToken: config.apiToken,
             store,
+            escalation: config.escalation,
         }).catch(closeStoreAndRethrow(store));
         console.log(`${name} listening on ${running.url}, with an embedded 8x8 and LivePerson sandbox (no account needed).`);
         console.log(`  ${binding(running)}`);

@@ -29,6 +29,8 @@ export { FAULT_KINDS, AFTER_ACTING_KINDS } from './faultRate';
 export type { FaultKind, FaultRateOptions, InjectedFault } from './faultRate';
 export { SandboxPage } from './page/sandboxPage';
 export type { SandboxPageOptions } from './page/sandboxPage';
+export { WebChatStandIn } from './page/webChat';
+export type { WebChatConversation, WebChatEntry, WebChatOptions } from './page/webChat';
 export { TrafficLog, DEDUP_WATCH_MS } from './inspector/trafficLog';
 export type { TrafficEntry, WebhookEntry, CallEntry } from './inspector/trafficLog';
 export { SecretMasker } from './inspector/masking';

@@ -3,6 +3,7 @@ import { $, act, api, hintNodes, onRefresh, report } from './dom.js';
 import { updateEight, wireEight } from './eightPanel.js';
 import { refreshInspector, updateFaults, wireInspector } from './inspector.js';
 import { updateLp, wireLp } from './lpPanel.js';
+import { updateWebChat, wireWebChat } from './webChatPanel.js';
 
 const DEFAULT_HINT = 'Chat with your bot as an 8x8 customer and as a LivePerson agent.';
 let refreshing = false;
@@ -21,6 +22,7 @@ async function refresh() {
             const data = await api('api/state');
             $('hint').replaceChildren(...hintNodes(data.hint || DEFAULT_HINT));
             show('eight', data.eightByEight, updateEight);
+            show('webchat', data.webChat, updateWebChat);
             show('lp', data.livePerson, updateLp);
             updateFaults(data.faults);
             await refreshInspector();
@@ -71,6 +73,7 @@ function onText(formId, inputId, selected, send) {
 
 onRefresh(refresh);
 wireEight(onText, onSelected);
+wireWebChat(onText);
 wireLp(onText, onSelected);
 wireInspector();
 $('reset').addEventListener('click', () => void act('api/reset', {}));

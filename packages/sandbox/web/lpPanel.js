@@ -2,7 +2,7 @@
 import { ChatView } from './chatView.js';
 import { $, act, el } from './dom.js';
 
-const EMPTY = 'Conversations the bot opens appear here. You are the LivePerson agent.';
+const EMPTY = 'Conversations the bot opens, and Web Chat customers it escalates, appear here. You are the LivePerson agent.';
 const side = { conversations: [], selected: undefined };
 let view;
 
@@ -53,10 +53,13 @@ function renderStructured(node) {
     }
 }
 
-function renderEvent(e, readUpTo) {
+/** Who the consumer is: the bot (a LivePersonAdapter conversation), or a customer the escalation bridge brought (`bf-…`). */
+const consumerName = (c) => (/^bf-/.test(c.consumerId || '') ? 'Customer (escalated by the bot)' : 'Connector (bot)');
+
+function renderEvent(e, readUpTo, consumer) {
     const fromBot = e.role === 'CONSUMER';
     const bubble = el('div', { class: `message ${fromBot ? 'bot' : 'user'}`, 'data-author': fromBot ? 'connector' : 'agent' }, [
-        el('span', { class: 'who', text: fromBot ? 'Connector (bot)' : 'You (agent)' }),
+        el('span', { class: 'who', text: fromBot ? consumer : 'You (agent)' }),
     ]);
     if (e.event.type === 'ContentEvent')
         bubble.append(el('p', { class: 'text', text: typeof e.event.message === 'string' ? e.event.message : JSON.stringify(e.event.message) }));
@@ -102,7 +105,7 @@ export function renderLp() {
         at: e.at,
         fromBot: e.role === 'CONSUMER',
         version: e.role === 'CONSUMER' ? undefined : String(e.sequence <= conversation.readUpTo),
-        render: () => renderEvent(e, conversation.readUpTo),
+        render: () => renderEvent(e, conversation.readUpTo, consumerName(conversation)),
     }));
     view.show(conversation.id, items, conversation.typing || [], conversation.consumerComposing && !closed);
     const notice = $('lp-notice');

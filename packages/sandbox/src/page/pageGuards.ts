@@ -84,3 +84,18 @@ function isLoopbackIp(address: string): boolean {
     if (isIPv6(address)) return address === '::1' || /^::ffff:127\./i.test(address);
     return false;
 }
+
+/**
+ * Why a post to the Bot Connector stand-in (`botconnector/v3/…`) may not be taken, or undefined. Those posts come
+ * from the bot's server (replies to the Web Chat customer), never from a browser, and change no page state beyond
+ * the chat they answer: they are taken on loopback only ({@link refuseVisitor}) and only without the `Origin` and
+ * `Sec-Fetch-Site` a browser sends, so no web page can post into the chat.
+ */
+export function refuseConnectorPost(req: IncomingMessage): Refusal | undefined {
+    if (header(req, 'origin') !== undefined || header(req, 'sec-fetch-site') !== undefined) {
+        return { status: 403, error: 'The Bot Connector stand-in takes posts from the bot (a server), not from a browser.' };
+    }
+    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (type !== 'application/json') return { status: 415, error: 'The Bot Connector stand-in takes Content-Type: application/json only.' };
+    return undefined;
+}

@@ -22,13 +22,13 @@ export function send(res: ServerResponse, status: number, body: unknown): void {
     res.end(JSON.stringify(body));
 }
 
-/** The JSON object of a request body (at most 64 KB; empty is `{}`); undefined when it is anything else. */
-export async function readJson(req: IncomingMessage): Promise<Json | undefined> {
+/** The JSON object of a request body (at most `limit`, default 64 KB; empty is `{}`); undefined when it is anything else. */
+export async function readJson(req: IncomingMessage, limit = 64 * 1024): Promise<Json | undefined> {
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of req) {
         size += (chunk as Buffer).length;
-        if (size > 64 * 1024) return undefined;
+        if (size > limit) return undefined;
         chunks.push(chunk as Buffer);
     }
     if (size === 0) return {};

@@ -17,9 +17,11 @@ import { TrafficLog } from '../inspector/trafficLog';
 import type { LivePersonSandbox } from '../liveperson/livePersonSandbox';
 import { chatAction } from './chatActions';
 import { emulatorAction } from './inspectorActions';
-import { refuseAction, refuseVisitor } from './pageGuards';
+import { refuseAction, refuseConnectorPost, refuseVisitor } from './pageGuards';
 import { readJson, send, sendFile, type Answer, type Json } from './pageHttp';
 import { pageState, type UsedMessages } from './pageState';
+import { botConnectorRoute, WebChatStandIn, type WebChatOptions } from './webChat';
+import { webChatAction } from './webChatActions';
 
 /** Options of {@link SandboxPage}. */
 export interface SandboxPageOptions {
@@ -37,6 +39,11 @@ export interface SandboxPageOptions {
      * (words in backquotes are shown as keys). Default: a general line.
      */
     hint?: string | undefined;
+    /**
+     * A "Web Chat" customer on the bot's Bot Framework channel endpoint (`POST /api/messages`, Emulator-style), with
+     * the Bot Connector stand-in its replies go to served at `botconnector/` under the page: see {@link WebChatStandIn}.
+     */
+    webChat?: WebChatOptions | undefined;
 }
 
 const TYPES: Record<string, string> = {
@@ -61,12 +68,15 @@ export class SandboxPage {
     private server?: Server;
     private readonly webRoot = join(__dirname, '..', '..', 'web');
     private readonly used: UsedMessages = new Map();
+    /** The Web Chat customer and the Bot Connector stand-in, when {@link SandboxPageOptions.webChat} is set. */
+    readonly webChat: WebChatStandIn | undefined;
 
     constructor(private readonly options: SandboxPageOptions) {
         const sources: VendorSource[] = [];
         if (options.eightByEight) sources.push(new EightByEightSource(options.eightByEight));
         if (options.livePerson) sources.push(new LivePersonSource(options.livePerson));
         this.traffic = new TrafficLog(sources);
+        this.webChat = options.webChat ? new WebChatStandIn(options.webChat) : undefined;
     }
 
     /** A node:http / Express handler; paths are relative to where it is mounted. */
@@ -116,6 +126,8 @@ export class SandboxPage {
             return send(res, 404, { error: `Nothing at ${path}.` });
         }
         if (method !== 'POST') return send(res, 405, { error: `${method} ${path} is not supported.` });
+        const connector = this.webChat && botConnectorRoute(path);
+        if (connector) return this.botConnector(req, res, connector);
         const refused = refuseAction(req);
         if (refused) return send(res, refused.status, { error: refused.error });
         const body = await readJson(req);
@@ -127,18 +139,30 @@ export class SandboxPage {
     /** What the page shows. */
     state(): Json {
         const { eightByEight, livePerson, hint } = this.options;
-        return pageState({ eightByEight, livePerson, hint, log: this.traffic, used: this.used });
+        return { ...pageState({ eightByEight, livePerson, hint, log: this.traffic, used: this.used }), webChat: this.webChat?.state() };
+    }
+
+    /** The Bot Connector stand-in: records the bot's activity for the Web Chat customer and answers `{ id }`. */
+    private async botConnector(req: IncomingMessage, res: ServerResponse, route: { conversationId: string; replyToId?: string | undefined }): Promise<void> {
+        const refused = refuseConnectorPost(req);
+        if (refused) return send(res, refused.status, { error: refused.error });
+        const activity = await readJson(req, 1024 * 1024);
+        if (activity === undefined) return send(res, 400, { error: { code: 'BadArgument', message: 'Send an activity (a JSON object).' } });
+        return send(res, 200, { id: this.webChat!.receive(route.conversationId, route.replyToId, activity) });
     }
 
     private async action(path: string, body: Json): Promise<Answer> {
         const { eightByEight, livePerson } = this.options;
         try {
+            if (path === '/api/reset') this.webChat?.clear();
             const answer =
+                (await webChatAction(this.webChat, path, body)) ??
                 (await chatAction(
                     { eightByEight, livePerson, used: this.used, openLivePersonConversation: (b) => this.openLivePersonConversation(b) },
                     path,
                     body
-                )) ?? (await emulatorAction({ eightByEight, livePerson, log: this.traffic, used: this.used }, path, body));
+                )) ??
+                (await emulatorAction({ eightByEight, livePerson, log: this.traffic, used: this.used }, path, body));
             return answer ?? { status: 404, body: { error: `No action ${path}.` } };
         } catch (err) {
             const message = (err as Error).message;
@@ -173,7 +197,12 @@ export class SandboxPage {
                 res.write(`data: ${JSON.stringify({ version })}\n\n`);
             }, 50);
         };
-        const unsubscribe = [this.options.eightByEight?.onChange(notify), this.options.livePerson?.onChange(notify), this.traffic.onChange(notify)];
+        const unsubscribe = [
+            this.options.eightByEight?.onChange(notify),
+            this.options.livePerson?.onChange(notify),
+            this.traffic.onChange(notify),
+            this.webChat?.onChange(notify),
+        ];
         const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
         notify();
         req.on('close', () => {
