@@ -127,7 +127,8 @@ describe('deploy: /healthz, /readyz and graceful shutdown', function () {
             () => 'answered',
             (err: Error & { cause?: { code?: string } }) => err.cause?.code
         );
-        expect(refused).to.equal('ECONNREFUSED');
+        // Refused, or (a keep-alive socket of an earlier request being reused) closed: either way nothing answers.
+        expect(refused).to.be.oneOf(['ECONNREFUSED', 'UND_ERR_SOCKET', 'ECONNRESET']);
     });
 
     it('an event still running at the bound is handed back to the store (for the next start), not lost', async () => {
