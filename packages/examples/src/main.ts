@@ -41,7 +41,8 @@ async function main(): Promise<void> {
         console.log(`  ${binding(running)}`);
         console.log(state);
         console.log('');
-        console.log(`  Open ${running.pageUrl} to chat with the bot as an 8x8 customer and as a LivePerson agent.`);
+        console.log(`  Open ${running.pageUrl} to chat with the bot as an 8x8 customer, as a LivePerson agent, and as a Web Chat customer`);
+        console.log('  who types "agent" to reach the LivePerson agent console; the inspector shows every webhook and API call.');
         console.log(`  ${messagesRoute(running, config)}`);
         console.log('');
         console.log('  (Set EIGHTBYEIGHT_API_KEY or LIVEPERSON_ACCOUNT_ID/CLIENT_ID/CLIENT_SECRET to talk to the real vendors instead;');
