@@ -31,12 +31,17 @@ export const LivePersonEscalationEvents = {
     Queued: 'liveperson.escalation.queued',
     /** The agent left without closing (a transfer to another skill or agent); the escalation goes on. Value: `{ agentId }`. */
     Transferred: 'liveperson.escalation.transferred',
+    /**
+     * A customer message relayed to the agent, with `forwardCustomerMessagesToBot`: the bot gets it in the customer's
+     * turn instead of the message (its message handlers do not run). Value: the customer's message activity.
+     */
+    CustomerMessage: 'liveperson.escalation.customerMessage',
 } as const;
 
 /**
  * Why escalations fail: `value.reason` of `handoff.status` `failed` (`value.message` says it in words). `refused` and
- * `unreachable`: opening the LivePerson conversation; `timeout`: no agent within `noAgentTimeoutMs`; `cancelled`: the
- * cancel word; `customerLeft`: the customer's channel ended the conversation; `closedUnanswered`: LivePerson closed it
+ * `unreachable`: opening the LivePerson conversation; `timeout`: no agent within `noAgentTimeoutMs`; `customerIdle`: no
+ * customer message within `customerIdleTimeoutMs` once accepted; `cancelled`: the cancel word; `customerLeft`: the customer's channel ended the conversation; `closedUnanswered`: LivePerson closed it
  * before an agent accepted; `notOpened`: the instance opening it stopped; `misconfigured`: no skill to escalate to.
  *
  * @example
@@ -48,6 +53,7 @@ export const EscalationFailures = {
     refused: 'refused',
     unreachable: 'unreachable',
     timeout: 'timeout',
+    customerIdle: 'customerIdle',
     cancelled: 'cancelled',
     customerLeft: 'customerLeft',
     closedUnanswered: 'closedUnanswered',
@@ -83,8 +89,17 @@ export function openFailure(error: unknown): { reason: EscalationFailure; messag
 
 /** The failure message of a wait that ran out. */
 export function timeoutMessage(timeoutMs: number): string {
+    return `No agent accepted the conversation within ${span(timeoutMs)}.`;
+}
+
+/** The failure message of an accepted escalation the customer left idle too long. */
+export function idleMessage(timeoutMs: number): string {
+    return `The customer sent no message within ${span(timeoutMs)}.`;
+}
+
+/** A duration in words: minutes, seconds or ms. */
+function span(timeoutMs: number): string {
     const minutes = timeoutMs / 60_000;
     const seconds = Math.round(timeoutMs / 1000);
-    const span = minutes >= 1 && Number.isInteger(minutes) ? `${minutes} minute${minutes === 1 ? '' : 's'}` : seconds >= 1 ? `${seconds} s` : `${timeoutMs} ms`;
-    return `No agent accepted the conversation within ${span}.`;
+    return minutes >= 1 && Number.isInteger(minutes) ? `${minutes} minute${minutes === 1 ? '' : 's'}` : seconds >= 1 ? `${seconds} s` : `${timeoutMs} ms`;
 }

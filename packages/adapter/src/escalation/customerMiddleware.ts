@@ -3,6 +3,7 @@ import { ActivityMappingError } from '../core/errors';
 import { currentEvent } from '../core/eventContext';
 import { isHandoffInitiation } from '../core/handoff';
 import { describeError } from '../core/logger';
+import { LivePersonEscalationEvents } from './botEvents';
 import { isContinuation, plainActivity, type CustomerChannel, type EscalationMiddleware, type EscalationTurnContext } from './customerChannel';
 import type { EscalationDeps, EscalationLifecycle } from './lifecycle';
 import { EscalationRecords, isActive, type EscalationRecord } from './records';
@@ -13,8 +14,9 @@ import { EscalationRecords, isActive, type EscalationRecord } from './records';
  * - the bot's outgoing `handoff.initiate` is taken out of what goes to the customer's channel and starts an
  *   escalation, opened once the turn is over (so the bot's state is saved before any status turn runs);
  * - while the conversation is escalated, the customer's messages and typing go to the LivePerson agent instead of
- *   the bot (the cancel word ends the escalation; the channel ending the conversation too), and the deadline of a
- *   wait for an agent is checked;
+ *   the bot (the cancel word ends the escalation; the channel ending the conversation too; with
+ *   `forwardCustomerMessagesToBot` the bot gets each relayed message as an event), and the escalation's deadline (no
+ *   agent; the customer idle) is checked;
  * - everything else (and every turn of a conversation that is not escalated) runs the bot as usual.
  */
 export class CustomerMiddleware implements EscalationMiddleware {
@@ -31,8 +33,11 @@ export class CustomerMiddleware implements EscalationMiddleware {
         try {
             // The bridge's own work never joins an inbox event the customer's adapter may be running (its sends and
             // records are the bridge's); the bot's turn stays in it.
-            const relayed = !isContinuation(activity) && (await currentEvent.exit(() => this.relayToAgent(activity)));
-            if (!relayed) await next();
+            const relayed = isContinuation(activity) ? 'bot' : await currentEvent.exit(() => this.relayToAgent(activity));
+            if (relayed === 'message' && this.deps.options.forwardCustomerMessagesToBot) {
+                asCustomerMessageEvent(context.activity);
+                await next();
+            } else if (relayed === 'bot') await next();
         } finally {
             for (const key of escalations) await currentEvent.exit(() => this.lifecycle.open(key, (text) => context.sendActivity(text)));
         }
@@ -63,18 +68,21 @@ export class CustomerMiddleware implements EscalationMiddleware {
         return Array.from({ length: total }, (_unused, index) => (handoffAt.has(index) ? { id: '' } : (sent[next++] ?? { id: '' })));
     }
 
-    /** True when the activity was the escalation's (relayed, or the cancel word) and the bot must not run on it. */
-    private async relayToAgent(activity: PlainActivity): Promise<boolean> {
+    /**
+     * Whether the bot runs on the activity: `bot` when it is not the escalation's; `escalation` when it was (the
+     * cancel word, typing); `message` for a customer message relayed to the agent.
+     */
+    private async relayToAgent(activity: PlainActivity): Promise<'bot' | 'escalation' | 'message'> {
         const type = activity.type;
         const conversationId = activity.conversation?.id;
-        if (!conversationId || (type !== ActivityTypes.Message && type !== ActivityTypes.Typing && type !== ActivityTypes.EndOfConversation)) return false;
+        if (!conversationId || (type !== ActivityTypes.Message && type !== ActivityTypes.Typing && type !== ActivityTypes.EndOfConversation)) return 'bot';
         const key = EscalationRecords.customerKey(this.channel.name, activity.channelId ?? '', conversationId);
         const record = await this.deps.records.read(key);
         // While the conversation is being opened the customer still talks to the bot.
-        if (!isActive(record) || !record.conversationId) return false;
+        if (!isActive(record) || !record.conversationId) return 'bot';
         if (await this.lifecycle.expireIfDue(key, record)) {
             await this.lifecycle.flush(key);
-            return false;
+            return 'bot';
         }
         if (type === ActivityTypes.EndOfConversation || this.isCancel(activity)) {
             const [reason, message] =
@@ -83,11 +91,15 @@ export class CustomerMiddleware implements EscalationMiddleware {
                     : (['cancelled', 'The customer cancelled the escalation.'] as const);
             await this.lifecycle.end(key, record.escalationId, reason, message, true);
             await this.lifecycle.flush(key);
-            return type !== ActivityTypes.EndOfConversation;
+            return type === ActivityTypes.EndOfConversation ? 'bot' : 'escalation';
         }
-        if (type === ActivityTypes.Typing) await this.typing(key, record);
-        else await this.message(key, record, activity);
-        return true;
+        if (type === ActivityTypes.Typing) {
+            await this.typing(key, record);
+            return 'escalation';
+        }
+        await this.message(key, record, activity);
+        await this.lifecycle.customerSpoke(key, record.escalationId);
+        return 'message';
     }
 
     private isCancel(activity: PlainActivity): boolean {
@@ -133,4 +145,17 @@ export class CustomerMiddleware implements EscalationMiddleware {
             );
         }
     }
+}
+
+/**
+ * Turns the turn's message into the bot's `liveperson.escalation.customerMessage` event (value: a copy of the
+ * message), in place: the SDKs run the bot on the context's activity, so its message handlers do not run.
+ */
+function asCustomerMessageEvent(activity: Record<string, unknown>): void {
+    const message = JSON.parse(JSON.stringify(plainActivity(activity))) as PlainActivity;
+    activity.type = ActivityTypes.Event;
+    activity.name = LivePersonEscalationEvents.CustomerMessage;
+    activity.value = message;
+    activity.text = undefined;
+    activity.attachments = undefined;
 }

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { PlainActivity } from '../core/activity';
 import { describeError, type Logger } from '../core/logger';
-import { LivePersonEscalationEvents, eventNotice, failedNotice, openFailure, statusNotice, timeoutMessage, type EscalationFailure } from './botEvents';
+import {
+    LivePersonEscalationEvents,
+    eventNotice,
+    failedNotice,
+    idleMessage,
+    openFailure,
+    statusNotice,
+    timeoutMessage,
+    type EscalationFailure,
+} from './botEvents';
 import { consumerIdOf, deliverToBot, plainActivity, referenceOf, type CustomerChannel, type CustomerChannels } from './customerChannel';
 import type { EscalationConnector } from './escalationConnector';
 import { escalationRequest } from './handoffRequest';
@@ -89,7 +98,7 @@ export class EscalationLifecycle {
         const accepted = statusNotice('accepted', 'A LivePerson agent accepted the conversation.', { agentId });
         await this.transition(customerKey, escalationId, (current) => {
             if (current.state === 'waiting' || current.state === 'opening') {
-                return { ...current, state: 'accepted', agentId, deadline: undefined, notices: [...current.notices, accepted] };
+                return { ...current, state: 'accepted', agentId, deadline: this.idleDeadline(), notices: [...current.notices, accepted] };
             }
             return current.state === 'accepted' && current.agentId !== agentId ? { ...current, agentId } : undefined;
         });
@@ -116,37 +125,66 @@ export class EscalationLifecycle {
 
     /**
      * Ends an escalation that has not ended (once): `completed`, or `failed` for `outcome`'s reason; closes the
-     * LivePerson conversation when asked. True when this call ended it.
+     * LivePerson conversation when asked; `only` can refuse the record found. True when this call ended it.
      */
     async end(
         customerKey: string,
         escalationId: string,
         outcome: 'completed' | EscalationFailure,
         message: string,
-        closeLivePerson: boolean
+        closeLivePerson: boolean,
+        only: (current: EscalationRecord) => boolean = () => true
     ): Promise<boolean> {
         const notice = outcome === 'completed' ? statusNotice('completed', message) : failedNotice(outcome, message);
-        const ended = await this.transition(customerKey, escalationId, (current) => ({
-            ...current,
-            state: 'ended',
-            outcome: outcome === 'completed' ? 'completed' : 'failed',
-            reason: message,
-            request: undefined,
-            deadline: undefined,
-            composing: undefined,
-            notices: [...current.notices, notice],
-        }));
+        const ended = await this.transition(customerKey, escalationId, (current) =>
+            only(current)
+                ? {
+                      ...current,
+                      state: 'ended',
+                      outcome: outcome === 'completed' ? 'completed' : 'failed',
+                      reason: message,
+                      request: undefined,
+                      deadline: undefined,
+                      composing: undefined,
+                      notices: [...current.notices, notice],
+                  }
+                : undefined
+        );
         if (!ended) return false;
         this.deps.logger.info(`LivePersonEscalation: the escalation of ${customerKey} ended: ${outcome}.`);
         if (closeLivePerson && ended.conversationId) await this.deps.connector.closeConversation(ended.conversationId, ended.consumerId);
         return true;
     }
 
-    /** Ends a wait for an agent that is past its deadline (and closes the LivePerson conversation). True when it has ended. */
+    /**
+     * Ends an escalation past its deadline (and closes the LivePerson conversation): a wait for an agent (`timeout`),
+     * or an accepted one the customer left idle (`customerIdle`). The compare-and-swap ends it only when the deadline
+     * is still the one seen (a customer message may have moved it). True when the escalation has ended.
+     */
     async expireIfDue(customerKey: string, record: EscalationRecord): Promise<boolean> {
-        if (record.state !== 'waiting' || record.deadline === undefined || Date.now() < record.deadline) return record.state === 'ended';
-        await this.end(customerKey, record.escalationId, 'timeout', timeoutMessage(this.deps.options.noAgentTimeoutMs ?? 0), true);
-        return true;
+        const { state, deadline, escalationId } = record;
+        if ((state !== 'waiting' && state !== 'accepted') || deadline === undefined || Date.now() < deadline) return state === 'ended';
+        const { noAgentTimeoutMs, customerIdleTimeoutMs } = this.deps.options;
+        const [reason, message] =
+            state === 'waiting'
+                ? (['timeout', timeoutMessage(noAgentTimeoutMs ?? 0)] as const)
+                : (['customerIdle', idleMessage(customerIdleTimeoutMs ?? 0)] as const);
+        const still = (current: EscalationRecord) => current.state === state && current.deadline === deadline;
+        if (await this.end(customerKey, escalationId, reason, message, true, still)) return true;
+        const current = await this.deps.records.read(customerKey);
+        return current?.escalationId !== escalationId || current.state === 'ended';
+    }
+
+    /**
+     * The customer sent a message: an accepted escalation's idle deadline moves on. The sweep's schedule follows
+     * lazily (at the old deadline the sweep finds it not due and reschedules), so a message writes one item only.
+     */
+    async customerSpoke(customerKey: string, escalationId: string): Promise<void> {
+        const deadline = this.idleDeadline();
+        if (deadline === undefined) return;
+        await this.deps.records.update(customerKey, (current) =>
+            current?.escalationId === escalationId && current.state === 'accepted' ? { ...current, deadline } : undefined
+        );
     }
 
     /**
@@ -179,7 +217,7 @@ export class EscalationLifecycle {
     }
 
     /**
-     * The sweep: conversations whose deadline passed (no agent in time; an `opening` whose instance died) end as
+     * The sweep: conversations whose deadline passed (no agent in time; the customer idle; an `opening` whose instance died) end as
      * failed, and bot events not delivered yet are delivered. Safe on several instances at once.
      */
     async sweep(): Promise<void> {
@@ -229,6 +267,12 @@ export class EscalationLifecycle {
         }
     }
 
+    /** When an accepted escalation ends unless the customer writes (`customerIdleTimeoutMs`), from now. */
+    private idleDeadline(): number | undefined {
+        const idle = this.deps.options.customerIdleTimeoutMs;
+        return idle === undefined ? undefined : Date.now() + idle;
+    }
+
     /** A compare-and-swap of an escalation (by id) that has not ended; resolves with the new record when it changed. */
     private async transition(
         customerKey: string,
@@ -255,7 +299,7 @@ export class EscalationLifecycle {
         let dueAt: number | undefined;
         if (record && record.notices.length > 0) dueAt = Date.now() + NOTICE_RETRY_MS;
         else if (record?.state === 'opening') dueAt = record.createdAt + OPENING_STALE_MS;
-        else if (record?.state === 'waiting') dueAt = record.deadline;
+        else if (record?.state === 'waiting' || record?.state === 'accepted') dueAt = record.deadline;
         await this.deps.records.schedule(customerKey, dueAt);
     }
 }

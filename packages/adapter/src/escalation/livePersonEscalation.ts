@@ -163,8 +163,8 @@ export class LivePersonEscalation {
     }
 
     /**
-     * Ends the waits for an agent that passed their deadline (`handoff.status` `failed`, LivePerson conversation
-     * closed) and delivers the bot's events that could not be delivered yet. Runs every `sweepIntervalMs` by itself;
+     * Ends the waits for an agent and the accepted escalations whose customer was idle that passed their deadline
+     * (`handoff.status` `failed`, LivePerson conversation closed) and delivers the bot's events that could not be delivered yet. Runs every `sweepIntervalMs` by itself;
      * call it from your own scheduler when that is off. Never rejects (problems are logged).
      *
      * @example

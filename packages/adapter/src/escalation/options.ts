@@ -52,6 +52,19 @@ export interface LivePersonEscalationOptions
      */
     noAgentTimeoutMs?: number | false | undefined;
     /**
+     * How long an escalation an agent accepted may go without a message from the customer, in ms (counted from the
+     * agent joining, then from the customer's last message): past it the LivePerson conversation is closed and the bot
+     * hears `handoff.status` `failed` (reason `customerIdle`). Checked like `noAgentTimeoutMs`: on every event and by
+     * the sweep. Default: no limit.
+     */
+    customerIdleTimeoutMs?: number | undefined;
+    /**
+     * Also bring the bot each customer message relayed to the agent, as an `event` activity named
+     * `liveperson.escalation.customerMessage` (`LivePersonEscalationEvents.CustomerMessage`) whose `value` is the
+     * message, in the customer's turn (e.g. to log it); the bot's message handlers do not run. Default false.
+     */
+    forwardCustomerMessagesToBot?: boolean | undefined;
+    /**
      * What the customer types to stop waiting or leave the agent (compared trimmed, case-insensitively). Default
      * `['cancel']`; `[]`: none.
      */
@@ -81,6 +94,8 @@ export interface ResolvedEscalationOptions {
     skillId: string | undefined;
     campaignInfo: { campaignId: string; engagementId: string } | undefined;
     noAgentTimeoutMs: number | undefined;
+    customerIdleTimeoutMs: number | undefined;
+    forwardCustomerMessagesToBot: boolean;
     cancelWords: string[];
     waitingMessage: string | undefined;
     cardRendering: EscalationCardRendering;
@@ -97,6 +112,8 @@ const numberOrFalse = z.union([z.literal(false), integerFrom(1, 'a positive inte
 const optionsSchema = z
     .object({
         noAgentTimeoutMs: numberOrFalse.optional(),
+        customerIdleTimeoutMs: integerFrom(1, 'a positive integer (ms)').optional(),
+        forwardCustomerMessagesToBot: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
         cancelWords: z.array(requiredString('must be a list of non-empty words'), { invalid_type_error: 'must be a list of words' }).optional(),
         waitingMessage: z.union([z.literal(false), requiredString('must be a non-empty text or false')]).optional(),
         cardRendering: z.enum(['card', 'text'], { errorMap: () => ({ message: 'must be "card" or "text"' }) }).optional(),
@@ -108,7 +125,17 @@ const optionsSchema = z
 /** Validates the options (a {@link ConfigurationError} naming `LivePersonEscalation` and the option) and applies defaults. */
 export function resolveEscalationOptions(options: LivePersonEscalationOptions): ResolvedEscalationOptions {
     validateOptions('LivePersonEscalation', optionsSchema, options, '{ accountId, clientId, clientSecret, store, ... }');
-    const { noAgentTimeoutMs, cancelWords, waitingMessage, cardRendering, sendReadReceipts, sweepIntervalMs, ...rest } = options;
+    const {
+        noAgentTimeoutMs,
+        customerIdleTimeoutMs,
+        forwardCustomerMessagesToBot,
+        cancelWords,
+        waitingMessage,
+        cardRendering,
+        sendReadReceipts,
+        sweepIntervalMs,
+        ...rest
+    } = options;
     // The LivePerson side of the bridge: the adapter's options, its inbox retrying longer.
     const livePerson: LivePersonAdapterOptions = { ...rest, inbox: { ...RELAY_INBOX_DEFAULTS, ...rest.inbox } };
     try {
@@ -123,6 +150,8 @@ export function resolveEscalationOptions(options: LivePersonEscalationOptions): 
         skillId: options.skillId,
         campaignInfo: options.campaignInfo,
         noAgentTimeoutMs: noAgentTimeoutMs === false ? undefined : (noAgentTimeoutMs ?? 10 * 60_000),
+        customerIdleTimeoutMs,
+        forwardCustomerMessagesToBot: forwardCustomerMessagesToBot ?? false,
         cancelWords: words,
         waitingMessage:
             waitingMessage === false

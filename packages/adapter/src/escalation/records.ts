@@ -50,7 +50,10 @@ export interface EscalationRecord {
     /** What to open, while `opening`. */
     request?: EscalationRequest | undefined;
     createdAt: number;
-    /** When waiting for an agent ends in `failed` (ms since the epoch). */
+    /**
+     * When the escalation ends in `failed` (ms since the epoch): while `waiting`, no agent in time; once `accepted`, the
+     * customer idle (moved on by each customer message).
+     */
     deadline?: number | undefined;
     agentId?: string | undefined;
     /** The queue information last reported to the bot (JSON), so a repeated one is not reported again. */

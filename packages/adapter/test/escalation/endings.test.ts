@@ -1,6 +1,6 @@
 /**
  * How escalations end, on both CloudAdapters (see relay.test.ts): the agent closes (after a survey or not), no agent in
- * time, the customer cancels or leaves, LivePerson refuses or cannot be reached, the handoff names no skill.
+ * time, the customer idle, the customer cancels or leaves, LivePerson refuses or cannot be reached, the handoff names no skill.
  */
 import { expect } from 'chai';
 import type { LivePersonSandbox } from 'botbuilder-contact-center-sandbox';
@@ -99,6 +99,49 @@ for (const host of ['botbuilder', 'agents'] as const)
                 'Sorry, no agent could take the conversation. No agent accepted the conversation within 100 ms.',
                 'Echo: still there?',
             ]);
+        });
+
+        it('an accepted escalation with no customer message within customerIdleTimeoutMs → the sweep reports failed (customerIdle) once and closes the LivePerson conversation', async () => {
+            await setup({ bridge: { noAgentTimeoutMs: false, customerIdleTimeoutMs: 400 } });
+            const conversation = await escalate();
+            // Waiting for an agent is no idleness.
+            await new Promise((resolve) => setTimeout(resolve, 450));
+            await app.bridge.sweep();
+            await sandbox.agentJoins(conversation.id);
+            await settle();
+            expect(statuses()).to.deep.equal(['accepted']);
+            // Each customer message moves the deadline on.
+            await new Promise((resolve) => setTimeout(resolve, 250));
+            await customer.says('one moment');
+            await new Promise((resolve) => setTimeout(resolve, 250));
+            await app.bridge.sweep();
+            expect(statuses(), 'the message moved the deadline').to.deep.equal(['accepted']);
+            expect(sandbox.consumerTexts(conversation.id).at(-1)).to.equal('one moment');
+            await new Promise((resolve) => setTimeout(resolve, 200));
+            await Promise.all([app.bridge.sweep(), app.bridge.sweep()]);
+            expect(failures()).to.deep.equal([{ state: 'failed', message: 'The customer sent no message within 400 ms.', reason: 'customerIdle' }]);
+            expect(sandbox.conversation(conversation.id).state).to.equal('CLOSE');
+            expect(sandbox.conversation(conversation.id).closeReason).to.equal('CONSUMER');
+            await settle();
+            await app.bridge.sweep();
+            expect(statuses()).to.deep.equal(['accepted', 'failed']);
+            await customer.says('back');
+            expect(connector.texts(conversationId).at(-1)).to.equal('Echo: back');
+        });
+
+        it("the idle deadline is checked on the customer's next message too (no sweep): failed (customerIdle) first, then the bot answers that message", async () => {
+            await setup({ bridge: { customerIdleTimeoutMs: 100 } });
+            const conversation = await escalate();
+            await sandbox.agentJoins(conversation.id);
+            await settle();
+            await new Promise((resolve) => setTimeout(resolve, 150));
+            await customer.says('still there?');
+            expect(failures().map((value) => value.reason)).to.deep.equal(['customerIdle']);
+            expect(connector.texts(conversationId).slice(-2)).to.deep.equal([
+                'Sorry, no agent could take the conversation. The customer sent no message within 100 ms.',
+                'Echo: still there?',
+            ]);
+            expect(sandbox.consumerTexts(conversation.id)).not.to.include('still there?');
         });
 
         it('the customer cancels → the LivePerson conversation is closed and the bot hears failed (cancelled); the cancel word never reaches the agent', async () => {

@@ -22,6 +22,9 @@ describe('LivePersonEscalation options', () => {
         expect(() => resolveEscalationOptions(undefined as never)).to.throw(ConfigurationError, 'LivePersonEscalation: options are required');
         expect(resolve({ clientSecret: '' })).to.throw(ConfigurationError, 'LivePersonEscalation: option "clientSecret" is required');
         expect(resolve({ noAgentTimeoutMs: -5 })).to.throw(ConfigurationError, 'option "noAgentTimeoutMs" must be a positive integer (ms) or false');
+        expect(resolve({ customerIdleTimeoutMs: 0 })).to.throw(ConfigurationError, 'option "customerIdleTimeoutMs" must be a positive integer (ms)');
+        expect(resolve({ customerIdleTimeoutMs: false })).to.throw(ConfigurationError, 'option "customerIdleTimeoutMs"');
+        expect(resolve({ forwardCustomerMessagesToBot: 'yes' })).to.throw(ConfigurationError, 'option "forwardCustomerMessagesToBot" must be true or false');
         expect(resolve({ cancelWords: ['stop', ''] })).to.throw(ConfigurationError, 'option "cancelWords" (item 1)');
         expect(resolve({ cardRendering: 'html' })).to.throw(ConfigurationError, 'option "cardRendering" must be "card" or "text"');
         expect(resolve({ sweepIntervalMs: 'often' })).to.throw(ConfigurationError, 'option "sweepIntervalMs"');
@@ -38,6 +41,8 @@ describe('LivePersonEscalation options', () => {
         const resolved = resolveEscalationOptions({ ...CREDENTIALS, inbox: { pollMs: 50 } });
         expect(resolved).to.deep.include({
             noAgentTimeoutMs: 600_000,
+            customerIdleTimeoutMs: undefined,
+            forwardCustomerMessagesToBot: false,
             cancelWords: ['cancel'],
             waitingMessage: 'Please wait while I connect you to an agent. Type "cancel" to stop waiting.',
             cardRendering: 'card',
