@@ -70,12 +70,13 @@ export class CustomerMiddleware implements EscalationMiddleware {
 
     /**
      * Whether the bot runs on the activity: `bot` when it is not the escalation's; `escalation` when it was (the
-     * cancel word, typing); `message` for a customer message relayed to the agent.
+     * cancel word or event, typing); `message` for a customer message relayed to the agent.
      */
     private async relayToAgent(activity: PlainActivity): Promise<'bot' | 'escalation' | 'message'> {
         const type = activity.type;
         const conversationId = activity.conversation?.id;
-        if (!conversationId || (type !== ActivityTypes.Message && type !== ActivityTypes.Typing && type !== ActivityTypes.EndOfConversation)) return 'bot';
+        const relayed = type === ActivityTypes.Message || type === ActivityTypes.Typing || type === ActivityTypes.EndOfConversation;
+        if (!conversationId || !(relayed || this.isCancel(activity))) return 'bot';
         const key = EscalationRecords.customerKey(this.channel.name, activity.channelId ?? '', conversationId);
         const record = await this.deps.records.read(key);
         // While the conversation is being opened the customer still talks to the bot.
@@ -102,7 +103,9 @@ export class CustomerMiddleware implements EscalationMiddleware {
         return 'message';
     }
 
+    /** A cancel word typed by the customer, or a cancel event from the channel's own UI. */
     private isCancel(activity: PlainActivity): boolean {
+        if (activity.type === ActivityTypes.Event) return typeof activity.name === 'string' && this.deps.options.cancelEvents.includes(activity.name);
         return (
             activity.type === ActivityTypes.Message &&
             typeof activity.text === 'string' &&

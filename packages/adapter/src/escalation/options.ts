@@ -70,6 +70,12 @@ export interface LivePersonEscalationOptions
      */
     cancelWords?: string[] | undefined;
     /**
+     * Names of `event` activities from the customer's channel that stop waiting or leave the agent, as a cancel word
+     * does (e.g. a "Stop waiting" button of the channel's own UI that posts an event). Default `['handoff.cancel']`;
+     * `[]`: none.
+     */
+    cancelEvents?: string[] | undefined;
+    /**
      * Said to the customer once the LivePerson conversation is open. Default: `Please wait while I connect you to an
      * agent. Type "cancel" to stop waiting.` (with the first cancel word); `false`: nothing.
      */
@@ -97,6 +103,7 @@ export interface ResolvedEscalationOptions {
     customerIdleTimeoutMs: number | undefined;
     forwardCustomerMessagesToBot: boolean;
     cancelWords: string[];
+    cancelEvents: string[];
     waitingMessage: string | undefined;
     cardRendering: EscalationCardRendering;
     sendReadReceipts: boolean;
@@ -115,6 +122,7 @@ const optionsSchema = z
         customerIdleTimeoutMs: integerFrom(1, 'a positive integer (ms)').optional(),
         forwardCustomerMessagesToBot: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
         cancelWords: z.array(requiredString('must be a list of non-empty words'), { invalid_type_error: 'must be a list of words' }).optional(),
+        cancelEvents: z.array(requiredString('must be a list of non-empty event names'), { invalid_type_error: 'must be a list of event names' }).optional(),
         waitingMessage: z.union([z.literal(false), requiredString('must be a non-empty text or false')]).optional(),
         cardRendering: z.enum(['card', 'text'], { errorMap: () => ({ message: 'must be "card" or "text"' }) }).optional(),
         sendReadReceipts: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
@@ -130,6 +138,7 @@ export function resolveEscalationOptions(options: LivePersonEscalationOptions): 
         customerIdleTimeoutMs,
         forwardCustomerMessagesToBot,
         cancelWords,
+        cancelEvents,
         waitingMessage,
         cardRendering,
         sendReadReceipts,
@@ -153,6 +162,7 @@ export function resolveEscalationOptions(options: LivePersonEscalationOptions): 
         customerIdleTimeoutMs,
         forwardCustomerMessagesToBot: forwardCustomerMessagesToBot ?? false,
         cancelWords: words,
+        cancelEvents: cancelEvents ?? ['handoff.cancel'],
         waitingMessage:
             waitingMessage === false
                 ? undefined

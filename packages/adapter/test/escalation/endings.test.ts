@@ -158,6 +158,16 @@ for (const host of ['botbuilder', 'agents'] as const)
             expect(log.messages.map((m) => m.text)).to.deep.equal(['agent']);
         });
 
+        it('a cancel event from the channel (handoff.cancel by default) cancels like the word, and other events go to the bot', async () => {
+            await setup();
+            const conversation = await escalate();
+            await customer.send({ type: 'event', name: 'some.other.event' });
+            expect(sandbox.conversation(conversation.id).state).not.to.equal('CLOSE');
+            await customer.send({ type: 'event', name: 'handoff.cancel' });
+            expect(sandbox.conversation(conversation.id).state).to.equal('CLOSE');
+            expect(failures()).to.deep.equal([{ state: 'failed', message: 'The customer cancelled the escalation.', reason: 'cancelled' }]);
+        });
+
         it("the customer's channel ends the conversation → failed (customerLeft), the LivePerson conversation closed, and the bot sees the endOfConversation", async () => {
             await setup();
             const conversation = await escalate();
