@@ -3,7 +3,7 @@ import { VendorApiError, type Logger } from 'botbuilder-contact-center/protocol'
 import type { HostedLivePerson } from './host';
 
 /**
- * `POST /api/liveperson/conversations` `{ consumerId, skillId?, text? }` → `201 { conversationId }`: opens a
+ * `POST /api/liveperson/conversations` `{ consumerId, skillId?, text?, firstName?, lastName? }` → `201 { conversationId }`: opens a
  * LivePerson conversation for a consumer and, with `text`, says it as the consumer's first message. Example-only: a
  * real bot opens conversations from its own logic (e.g. when a customer elsewhere asks for a human). It opens real
  * conversations, so `server.ts` mounts it behind `EXAMPLE_API_TOKEN` (a bearer token) and leaves it off without one,
@@ -18,9 +18,11 @@ export function openLivePersonConversation(livePerson: Pick<HostedLivePerson<unk
             res.status(400).json({ error: problem });
             return;
         }
-        const { consumerId, skillId, text } = body as { consumerId: string; skillId?: string; text?: string };
+        const { consumerId, skillId, text, firstName, lastName } = body as Record<string, string | undefined> & { consumerId: string };
+        // The consumer's name reaches the agent through SetUserProfile.
+        const userProfile = firstName || lastName ? { ...(firstName ? { firstName } : {}), ...(lastName ? { lastName } : {}) } : undefined;
         try {
-            const conversationId = await livePerson.openConversation({ consumerId, skillId: skillId ?? defaultSkillId }, text);
+            const conversationId = await livePerson.openConversation({ consumerId, skillId: skillId ?? defaultSkillId, userProfile }, text);
             res.status(201).json({ conversationId });
         } catch (err) {
             logger.error(`liveperson: could not open a conversation for ${consumerId}: ${(err as Error).message}`);
@@ -34,8 +36,11 @@ function validate(body: Record<string, unknown> | undefined): string | undefined
     if (!body || typeof body !== 'object' || Array.isArray(body)) return 'Send a JSON object: { "consumerId": "...", "skillId"?: "...", "text"?: "..." }.';
     if (typeof body.consumerId !== 'string' || body.consumerId.trim() === '') return '"consumerId" is required (a non-empty string).';
     if (body.consumerId.length > 256) return '"consumerId" is longer than 256 characters.';
-    for (const name of ['skillId', 'text'] as const) {
+    for (const name of ['skillId', 'text', 'firstName', 'lastName'] as const) {
         if (body[name] !== undefined && (typeof body[name] !== 'string' || body[name] === '')) return `"${name}" must be a non-empty string when given.`;
+    }
+    for (const name of ['firstName', 'lastName'] as const) {
+        if (typeof body[name] === 'string' && body[name].length > 100) return `"${name}" is longer than 100 characters.`;
     }
     // Ids go into URLs and storage keys, where a lone surrogate (e.g. "\ud800" in the JSON) throws a URIError.
     for (const name of ['consumerId', 'skillId'] as const) {

@@ -82,6 +82,15 @@ for (const host of HOST_NAMES) {
             expect(sandbox.consumerTexts(conversationId)).to.deep.equal(['Hi, my order never arrived.']);
         });
 
+        it('POST /api/liveperson/conversations takes the customer name for LivePerson (SetUserProfile firstName, lastName)', async () => {
+            const response = await post({ consumerId: 'customer-ada', firstName: 'Ada', lastName: 'Lovelace' });
+            expect(response.status).to.equal(201);
+            const { conversationId } = (await response.json()) as { conversationId: string };
+            expect(sandbox.conversation(conversationId).userProfile).to.deep.include({ firstName: 'Ada', lastName: 'Lovelace' });
+            const tooLong = await post({ consumerId: 'c', firstName: 'x'.repeat(101) });
+            expect(await tooLong.json()).to.deep.equal({ error: '"firstName" is longer than 100 characters.' });
+        });
+
         it('refuses bad requests to the conversations endpoint with 400 and a message', async () => {
             const missing = await post({ text: 'hi' });
             expect(missing.status).to.equal(400);

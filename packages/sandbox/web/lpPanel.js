@@ -87,7 +87,7 @@ export function renderLp() {
             el('button', {
                 type: 'button',
                 class: c.id === side.selected ? 'tab active' : 'tab',
-                text: `${c.consumerId}${c.state === 'CLOSE' ? ' (closed)' : ''}`,
+                text: `${c.consumerName ? `${c.consumerName} (${c.consumerId})` : c.consumerId}${c.state === 'CLOSE' ? ' (closed)' : ''}`,
                 title: c.id,
                 onclick: () => selectLp(c.id),
             })
@@ -122,7 +122,10 @@ export function wireLp(onText, onSelected) {
         event.preventDefault();
         const consumerId = $('lp-consumer').value.trim();
         const text = $('lp-first').value.trim();
-        const opened = await act('api/liveperson/conversations', text ? { consumerId, text } : { consumerId });
+        // The name goes to LivePerson's SetUserProfile (first word as first name, the rest as last name).
+        const [firstName, ...rest] = $('lp-name').value.trim().split(/\s+/).filter(Boolean);
+        const name = { ...(firstName ? { firstName } : {}), ...(rest.length > 0 ? { lastName: rest.join(' ') } : {}) };
+        const opened = await act('api/liveperson/conversations', { consumerId, ...name, ...(text ? { text } : {}) });
         if (opened) selectLp(opened.conversationId);
     });
     onSelected('lp-accept', selectedLp, (c) => act(path(c, 'join'), {}));

@@ -74,6 +74,7 @@ function lpConversation(c: LivePersonSandboxConversation): Json {
     return {
         id: c.id,
         consumerId: c.externalConsumerId,
+        consumerName: profileName(c.userProfile),
         skillId: c.skillId,
         state: c.state,
         agentId: c.agentId,
@@ -141,4 +142,11 @@ function webhookNotice(entry: WebhookEntry): Notice | undefined {
 
 function describePending(fault: FaultSpec & { remaining: number }): Json {
     return { remaining: fault.remaining, description: fault.description ?? 'fault' };
+}
+
+/** The consumer's name from its SetUserProfile (`firstName` `lastName`), when it gave one. */
+function profileName(profile: unknown): string | undefined {
+    const { firstName, lastName } = (profile ?? {}) as { firstName?: unknown; lastName?: unknown };
+    const name = [firstName, lastName].filter((part) => typeof part === 'string' && part !== '').join(' ');
+    return name || undefined;
 }

@@ -179,6 +179,8 @@ export class SandboxPage {
             consumerId: body.consumerId,
             ...(body.text !== undefined ? { text: body.text } : {}),
             ...(body.skillId !== undefined ? { skillId: body.skillId } : {}),
+            ...(body.firstName !== undefined ? { firstName: body.firstName } : {}),
+            ...(body.lastName !== undefined ? { lastName: body.lastName } : {}),
         };
         const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(forwarded) });
         return { status: response.status, body: await response.json().catch(() => ({ error: `The bot answered ${response.status}.` })) };
