@@ -232,6 +232,16 @@ for (const host of ['botbuilder', 'agents'] as const)
             expect(connector.texts(conversationId).filter((t) => t === 'Only once, please.')).to.have.length(1);
         });
 
+        it('agent messages batched out of order in one notification reach the customer in sequence order', async () => {
+            await setup();
+            const conversation = await escalate();
+            await sandbox.agentJoins(conversation.id);
+            const changes = ['first', 'second', 'third'].map((text) => sandbox.agentMessageChange(conversation.id, text));
+            expect((await sandbox.deliver(sandbox.messagingNotification([changes[2], changes[0], changes[1]]))).status).to.equal(200);
+            await settle();
+            expect(connector.texts(conversationId).filter((t) => ['first', 'second', 'third'].includes(t))).to.deep.equal(['first', 'second', 'third']);
+        });
+
         it('a forged or unsigned notification is refused (401) and relays nothing', async () => {
             await setup();
             const conversation = await escalate();
