@@ -45,8 +45,14 @@ export const withMethods = (what: string, ...methods: string[]) =>
 /** The bot's account in activities. */
 export const botAccount = z.object({ id: requiredString('must be a non-empty string') }, { invalid_type_error: 'must be { id, name? }' }).passthrough();
 
+/** An option an earlier version took: refused with what replaces it, so an upgrade never drops a setting silently. */
+const removedOption = (instead: string) => z.custom<undefined>((value) => value === undefined, `was removed: ${instead}`).optional();
+
 /** The options every adapter takes (see `WebhookPipelineOptions`). */
 export const pipelineOptionsShape = {
+    ackDeadlineMs: removedOption('webhooks are answered as soon as their events are stored in the inbox ("store")'),
+    deduplicationStore: removedOption('de-duplication is part of the "store" option (SqliteInboxStore, RedisInboxStore, MemoryInboxStore)'),
+    storage: removedOption('conversation records live in the "store" option\'s Storage (e.g. store: new SqliteInboxStore({ path }))'),
     maxBodyBytes: integerFrom(1).optional(),
     bodyTimeoutMs: integerFrom(1).optional(),
     maxConcurrentTurns: integerFrom(1).optional(),

@@ -531,6 +531,10 @@ for (const host of hosts) {
             expect(make({ apiKey: 'k', handBack: {} })).to.throw(ConfigurationError, '"handBack.webhookId" is required');
             expect(make({ apiKey: 'k', inbox: { maxAttempts: 0 } })).to.throw(ConfigurationError, 'option "inbox.maxAttempts" must be a positive integer');
             expect(make({ apiKey: 'k', store: {} })).to.throw(ConfigurationError, 'option "store" must be an inbox store');
+            // Options of earlier versions are refused with what replaces them, never dropped silently.
+            expect(make({ apiKey: 'k', ackDeadlineMs: 2500 })).to.throw(ConfigurationError, 'option "ackDeadlineMs" was removed: webhooks are answered');
+            expect(make({ apiKey: 'k', storage: {} })).to.throw(ConfigurationError, 'option "storage" was removed: conversation records live in the "store"');
+            expect(make({ apiKey: 'k', deduplicationStore: {} })).to.throw(ConfigurationError, 'option "deduplicationStore" was removed');
             expect(make({ apiKey: 'k', retry: { maxAttempts: 0 } })).to.throw(ConfigurationError, 'option "retry.maxAttempts"');
             expect(make({ apiKey: 'k', jwkUrlTemplates: ['https://x/key'] })).to.throw(ConfigurationError, '"jwkUrlTemplates"');
             expect(make({ apiKey: 'k', logger: {} })).to.throw(ConfigurationError, 'option "logger"');
