@@ -3,26 +3,21 @@ import { hostname } from 'node:os';
 import { openDefaultStore } from '../stores/defaultStore';
 import { ActivityTypes, applyConversationReference, type ConversationReference, type PlainActivity, type ResourceResponse } from './activity';
 import { waitForDelay } from './activityHelpers';
-import { bodyUnfinished, closeAfterAnswer } from './connectionClose';
 import { ConversationQueue } from './conversationQueue';
-import { ConversationRecords, mergeChanges } from './conversationRecords';
+import { ConversationRecords } from './conversationRecords';
 import { WebhookRequestError } from './errors';
 import { currentEvent, EventContext } from './eventContext';
 import { FailureReporter, isPermanentFailure, type EventFailureCounts } from './eventFailures';
 import { readRawBody, writeResponse, type WebhookRequest, type WebhookResponse } from './http';
 import { InboxProcessor } from './inboxProcessor';
 import { guardedMetrics, type ContactCenterMetrics } from './metrics';
-import type { AppendOptions, AppendRefusal, AppendResult, InboxEvent, InboxStats, InboxStore } from './inboxStore';
+import type { AppendOptions, AppendResult, InboxEvent, InboxStats, InboxStore } from './inboxStore';
 import { consoleLogger, describeError, type Logger } from './logger';
 import { rateLimited } from './rateLimitedLogger';
 import type { StorageLike, StoreItems } from './storage';
 import { TurnScope, type EventMapping, type TurnRunner, type VendorEvent } from './turn';
+import { answerWebhookError, inboxFull, recordsToCommit } from './webhookAnswers';
 import type { WebhookPipelineOptions } from './webhookOptions';
-
-/** `1 event`, `2 events`. */
-function events(count: number): string {
-    return `${count} event${count === 1 ? '' : 's'}`;
-}
 
 /**
  * The vendor protocol core of one adapter: the webhook pipeline and the outbound loop, written once for every vendor
@@ -166,7 +161,7 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
             if (events.length > 0) await this.appendToInbox(events);
             writeResponse(res, 200);
         } catch (err) {
-            status = this.answerError(req, res, err);
+            status = answerWebhookError(req, res, err, this.vendor, this.logger);
         }
         if (started !== undefined) {
             const attributes = { vendor: this.vendor, status };
@@ -287,7 +282,7 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
                         const receipts = this.acknowledge(event, mapping);
                         for (const activity of mapping.activities) await this.runTurn(activity, runTurn);
                         await receipts;
-                        return await this.recordsToCommit(context);
+                        return await recordsToCommit(context, this.storage);
                     } catch (err) {
                         context.finish();
                         throw err;
@@ -297,20 +292,6 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
                 }),
             false
         );
-    }
-
-    /**
-     * The records an event changed, each merged over the latest stored one (a write made meanwhile outside the event,
-     * e.g. the conversation the adapter opened, is kept); ends the event's context.
-     */
-    private async recordsToCommit(context: EventContext): Promise<StoreItems> {
-        const changed = context.changedRecords();
-        context.finish();
-        if (changed.length === 0) return {};
-        const latest = await this.storage.read(changed.map(({ key }) => key));
-        const items: StoreItems = {};
-        for (const { key, base, current } of changed) items[key] = mergeChanges(latest[key], base, current);
-        return items;
     }
 
     /** Appends the events to the inbox and wakes the processor; a refusal or an unreachable store is a 503. */
@@ -326,32 +307,11 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
             this.logger.error(`${this.vendor}: the inbox store is unavailable: ${describeError(err)}`);
             throw new WebhookRequestError(503, 'The bot cannot store this webhook right now; deliver it again later.');
         }
-        if (result.refused) throw busy(result.refused);
+        if (result.refused) throw inboxFull(result.refused);
         if (result.duplicates > 0) this.metrics?.count('contact_center.events.duplicate', result.duplicates, { vendor: this.vendor });
         if (result.duplicates > 0)
             this.logger.debug(`${this.vendor}: ${events.length === 1 ? 'a duplicate event' : `${result.duplicates} duplicate events`} ignored`);
         if (result.accepted.length > 0) this.processor?.wake();
-    }
-
-    /**
-     * Answers a refused or failed webhook with its status and a JSON `{ error }`. When the body was not read to its end
-     * (413, 408, 405…), the answer says `Connection: close` and the connection is closed once it is sent, so the rest of
-     * the body is never read.
-     */
-    private answerError(req: WebhookRequest, res: WebhookResponse, err: unknown): number {
-        const close = bodyUnfinished(req);
-        const headers: Record<string, string> = close ? { Connection: 'close' } : {};
-        let status = 500;
-        if (err instanceof WebhookRequestError) {
-            status = err.status;
-            this.logger.warn(`${this.vendor} webhook refused with ${err.status}: ${err.message}`, { vendor: this.vendor, status, outcome: 'refused' });
-            writeResponse(res, err.status, { error: err.message }, err.status === 405 ? { ...headers, Allow: 'POST' } : headers);
-        } else {
-            this.logger.error(`${this.vendor} webhook failed: ${describeError(err)}`, { vendor: this.vendor, status, outcome: 'failed' });
-            writeResponse(res, 500, { error: 'Internal error while handling the webhook.' }, headers);
-        }
-        if (close) closeAfterAnswer(req, res);
-        return status;
     }
 
     /** Read the record → map → keep the record the event left (committed with the event's completion). */
@@ -361,15 +321,4 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
         await this.records.writeIfChanged(event.conversationId, record, mapping.record);
         return mapping;
     }
-}
-
-/** The 503 for a webhook the inbox has no room for. */
-function busy(refusal: AppendRefusal): WebhookRequestError {
-    const [where, option] =
-        refusal.limit === 'perConversation' ? [`of conversation ${refusal.conversationId}`, 'maxQueuedEventsPerConversation'] : ['in all', 'maxQueuedEvents'];
-    return new WebhookRequestError(
-        503,
-        `The bot is busy: ${events(refusal.waiting)} ${where} waiting or running, and this webhook brings ${refusal.adding} more, ` +
-            `over the ${refusal.max} allowed (${option}). Deliver this webhook again later.`
-    );
 }
