@@ -40,7 +40,7 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
     /** Per-conversation records under this connector's prefix. */
     protected readonly records: ConversationRecords<TRecord>;
     /** In-process order per conversation, for record updates made outside an inbox event (a conversation the adapter opens). */
-    private readonly localOrder = new ConversationQueue(1);
+    private readonly localOrder = new ConversationQueue();
     private readonly limits: { maxBodyBytes: number; bodyTimeoutMs: number; append: AppendOptions };
     private readonly failures: FailureReporter;
     /** Where measurements go (the `metrics` option, guarded so a sink that throws never breaks a webhook). */
@@ -258,7 +258,7 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
      * updates made outside an inbox event, e.g. when the adapter opens a conversation.
      */
     protected inConversationOrder<T>(conversationId: string, task: () => Promise<T>): Promise<T> {
-        return this.localOrder.run(conversationId, task, false);
+        return this.localOrder.run(conversationId, task);
     }
 
     /**
@@ -273,24 +273,21 @@ export abstract class ContactCenterConnector<TEvent extends VendorEvent, TRecord
             this.store.recordSend(this.vendor, this.owner, stored, index, record)
         );
         this.running.add(context);
-        return this.localOrder.run(
-            stored.conversationId,
-            () =>
-                currentEvent.run(context, async () => {
-                    try {
-                        const mapping = await this.resolveAttachments(event, await this.mapWithRecord(event));
-                        const receipts = this.acknowledge(event, mapping);
-                        for (const activity of mapping.activities) await this.runTurn(activity, runTurn);
-                        await receipts;
-                        return await recordsToCommit(context, this.storage);
-                    } catch (err) {
-                        context.finish();
-                        throw err;
-                    } finally {
-                        this.running.delete(context);
-                    }
-                }),
-            false
+        return this.localOrder.run(stored.conversationId, () =>
+            currentEvent.run(context, async () => {
+                try {
+                    const mapping = await this.resolveAttachments(event, await this.mapWithRecord(event));
+                    const receipts = this.acknowledge(event, mapping);
+                    for (const activity of mapping.activities) await this.runTurn(activity, runTurn);
+                    await receipts;
+                    return await recordsToCommit(context, this.storage);
+                } catch (err) {
+                    context.finish();
+                    throw err;
+                } finally {
+                    this.running.delete(context);
+                }
+            })
         );
     }
 
