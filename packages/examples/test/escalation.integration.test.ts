@@ -13,7 +13,7 @@ import { startWithSandbox } from '../src/embeddedSandbox';
 import { HOST_NAMES, type HostName } from '../src/host';
 import { startExample, type RunningExample } from '../src/server';
 import { capturingLogger, waitForTurnsAfterDeliveries, waitUntil } from './helpers';
-import { BotConnectorStandIn } from './support/escalationBotConnector';
+import { BotConnectorStandIn } from 'botbuilder-contact-center-sandbox';
 
 const SECRET = 'escalation-example-secret-71c3';
 const API_TOKEN = 'escalation-example-token-5d2e8a';

@@ -38,3 +38,5 @@ export { EightByEightSource } from './inspector/eightByEightSource';
 export { LivePersonSource } from './inspector/livePersonSource';
 export type { VendorSource } from './inspector/source';
 export { listenOnLoopback, closeServer } from './httpServer';
+export { BotConnectorStandIn } from './botConnector/botConnectorStandIn';
+export type { PostedActivity } from './botConnector/botConnectorStandIn';

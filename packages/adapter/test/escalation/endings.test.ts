@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import type { LivePersonSandbox } from 'botbuilder-contact-center-sandbox';
-import type { BotConnectorStandIn } from './botConnectorStandIn';
+import type { BotConnectorStandIn } from 'botbuilder-contact-center-sandbox';
 import type { AppOptions, BotLog, Customer, EscalationApp } from './harness';
 import { CloudScenario } from './scenario';
 

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import type { LivePersonSandbox } from 'botbuilder-contact-center-sandbox';
 import { LivePersonEscalationEvents } from '../../src/escalation/botEvents';
-import type { BotConnectorStandIn } from './botConnectorStandIn';
+import type { BotConnectorStandIn } from 'botbuilder-contact-center-sandbox';
 import type { AppOptions, BotLog, Customer } from './harness';
 import { CloudScenario } from './scenario';
 

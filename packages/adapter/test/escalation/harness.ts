@@ -17,7 +17,7 @@ import type { Logger } from '../../src/core/logger';
 import { LivePersonEscalation } from '../../src/escalation/livePersonEscalation';
 import type { LivePersonEscalationOptions } from '../../src/escalation/options';
 import { capturingLogger } from '../helpers';
-import { BotConnectorStandIn } from './botConnectorStandIn';
+import { BotConnectorStandIn } from 'botbuilder-contact-center-sandbox';
 
 export const SECRET = 'escalation-test-secret-5be1';
 export const SKILL = '4242';

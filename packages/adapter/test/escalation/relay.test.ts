@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import type { LivePersonSandbox } from 'botbuilder-contact-center-sandbox';
 import { consumerIdOf } from '../../src/escalation/customerChannel';
-import type { BotConnectorStandIn } from './botConnectorStandIn';
+import type { BotConnectorStandIn } from 'botbuilder-contact-center-sandbox';
 import { SKILL, type AppOptions, type BotLog, type Customer, type EscalationApp } from './harness';
 import { CloudScenario } from './scenario';
 

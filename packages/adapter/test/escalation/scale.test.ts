@@ -12,7 +12,7 @@ import type { InboxStore } from '../../src/core/inboxStore';
 import { MemoryInboxStore } from '../../src/core/memoryInboxStore';
 import { SqliteInboxStore } from '../../src/stores/sqliteInboxStore';
 import { waitUntil } from '../helpers';
-import type { BotConnectorStandIn } from './botConnectorStandIn';
+import type { BotConnectorStandIn } from 'botbuilder-contact-center-sandbox';
 import { Customer, startApp, startWorld, type AppOptions, type BotLog, type EscalationApp, type World } from './harness';
 
 describe('LivePersonEscalation: several instances, restarts', function () {

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import type { LivePersonSandbox, LivePersonSandboxConversation, RecordedRequest } from 'botbuilder-contact-center-sandbox';
 import { MemoryInboxStore } from '../../src/core/memoryInboxStore';
-import type { BotConnectorStandIn } from './botConnectorStandIn';
+import type { BotConnectorStandIn } from 'botbuilder-contact-center-sandbox';
 import { Customer, startApp, startWorld, type AppOptions, type BotLog, type EscalationApp, type World } from './harness';
 
 /** What a test works with once the scenario is set up. */
